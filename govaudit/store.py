@@ -1,0 +1,421 @@
+"""The SQLite store: runs, fetched URLs with their page facts, links, findings.
+
+One file, opened through sqlite-utils, in WAL mode.  The crawler writes pages
+and links as they arrive (in small batches, committed at once), so a crawl that
+dies keeps what it had collected.  Checks only read; reports never touch it.
+
+Example::
+
+    from govaudit.store import Store
+    store = Store("govaudit.db")
+    run = store.latest_run("http://www.example.gov.cn/xxgk/")
+    for fetch, facts in store.iter_pages(run["id"]):
+        print(fetch["url"], fetch["status"], facts.title if facts else None)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .models import Fetch, Finding, Link, PageFacts
+
+SCHEMA_VERSION = 1
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written."""
+
+
+def _now() -> str:
+    return _dt.datetime.now().isoformat(timespec="seconds")
+
+
+def _dumps(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+class Store:
+    def __init__(self, path: str | Path, *, timeout: float = 30.0):
+        self.path = str(path)
+        try:
+            conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._ensure_schema()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+
+    # ------------------------------------------------------------------ schema
+    def _ensure_schema(self) -> None:
+        db = self.db
+        if "runs" not in db.table_names():
+            db["runs"].create(
+                {
+                    "id": int,
+                    "site": str,
+                    "start_url": str,
+                    "as_of": str,
+                    "started": str,
+                    "finished": str,
+                    "status": str,  # running | finished | interrupted | failed
+                    "settings": str,
+                    "stats": str,
+                    "site_config": str,
+                },
+                pk="id",
+            )
+            db["runs"].create_index(["site"])
+        if "pages" not in db.table_names():
+            db["pages"].create(
+                {
+                    "run_id": int,
+                    "url": str,
+                    "role": str,
+                    "final_url": str,
+                    "redirects": str,
+                    "status": int,
+                    "error": str,
+                    "error_detail": str,
+                    "method": str,
+                    "content_type": str,
+                    "length": int,
+                    "elapsed": float,
+                    "etag": str,
+                    "last_modified": str,
+                    "blocked": int,
+                    "depth": int,
+                    "referer": str,
+                    "fetched_at": str,
+                    "kind": str,
+                    "title": str,
+                    "published": str,
+                    "column_name": str,
+                    "facts": str,
+                },
+                pk=("run_id", "url"),
+            )
+        if "links" not in db.table_names():
+            db["links"].create(
+                {
+                    "run_id": int,
+                    "source": str,
+                    "target": str,
+                    "text": str,
+                    "kind": str,
+                    "context": str,
+                    "tag": str,
+                },
+            )
+            db["links"].create_index(["run_id", "target"])
+            db["links"].create_index(["run_id", "source"])
+        if "probes" not in db.table_names():
+            db["probes"].create(
+                {
+                    "run_id": int,
+                    "host": str,
+                    "url": str,
+                    "status": int,
+                    "final_url": str,
+                    "title": str,
+                    "text": str,
+                },
+                pk=("run_id", "host"),
+            )
+        if "findings" not in db.table_names():
+            db["findings"].create(
+                {
+                    "run_id": int,
+                    "fingerprint": str,
+                    "check_name": str,
+                    "code": str,
+                    "url": str,
+                    "key": str,
+                    "severity": str,
+                    "status": str,
+                    "first_seen": str,
+                    "body": str,
+                },
+                pk=("run_id", "fingerprint"),
+            )
+            db["findings"].create_index(["fingerprint"])
+
+    # ------------------------------------------------------------------ runs
+    def new_run(
+        self,
+        site: str,
+        *,
+        start_url: str | None = None,
+        as_of: str,
+        settings: dict[str, Any] | None = None,
+        site_config: dict[str, Any] | None = None,
+    ) -> int:
+        table = self.db["runs"]
+        table.insert(
+            {
+                "site": site,
+                "start_url": start_url or site,
+                "as_of": as_of,
+                "started": _now(),
+                "finished": None,
+                "status": "running",
+                "settings": _dumps(settings or {}),
+                "stats": _dumps({}),
+                "site_config": _dumps(site_config or {}),
+            }
+        )
+        return int(table.last_pk)
+
+    def finish_run(self, run_id: int, *, status: str = "finished", stats: dict[str, Any] | None = None) -> None:
+        upd: dict[str, Any] = {"finished": _now(), "status": status}
+        if stats is not None:
+            upd["stats"] = _dumps(stats)
+        self.db["runs"].update(run_id, upd)
+
+    def update_run_stats(self, run_id: int, stats: dict[str, Any]) -> None:
+        self.db["runs"].update(run_id, {"stats": _dumps(stats)})
+
+    def set_run_status(self, run_id: int, status: str) -> None:
+        self.db["runs"].update(run_id, {"status": status})
+
+    def run(self, run_id: int) -> dict[str, Any]:
+        try:
+            row = self.db["runs"].get(run_id)
+        except sqlite_utils.db.NotFoundError:
+            raise StoreError(f"no run {run_id} in {self.path}") from None
+        return self._decode_run(row)
+
+    @staticmethod
+    def _decode_run(row: dict[str, Any]) -> dict[str, Any]:
+        row = dict(row)
+        for k in ("settings", "stats", "site_config"):
+            row[k] = json.loads(row.get(k) or "{}")
+        return row
+
+    def runs(self, site: str | None = None) -> list[dict[str, Any]]:
+        where, args = ("site = ?", [site]) if site else (None, [])
+        return [self._decode_run(r) for r in self.db["runs"].rows_where(where, args, order_by="id")]
+
+    def latest_run(self, site: str | None = None, *, status: str | None = None) -> dict[str, Any] | None:
+        clauses, args = [], []
+        if site:
+            clauses.append("site = ?")
+            args.append(site)
+        if status:
+            clauses.append("status = ?")
+            args.append(status)
+        rows = list(
+            self.db["runs"].rows_where(" and ".join(clauses) or None, args, order_by="id desc", limit=1)
+        )
+        return self._decode_run(rows[0]) if rows else None
+
+    def previous_run(self, run_id: int) -> dict[str, Any] | None:
+        """The latest earlier run of the same site that has findings."""
+        cur = self.run(run_id)
+        rows = list(
+            self.db.query(
+                "select * from runs where site = ? and id < ? and id in "
+                "(select distinct run_id from findings) order by id desc limit 1",
+                [cur["site"], run_id],
+            )
+        )
+        return self._decode_run(rows[0]) if rows else None
+
+    # ------------------------------------------------------------------ pages
+    def save_fetch(
+        self,
+        run_id: int,
+        fetch: Fetch,
+        facts: PageFacts | None = None,
+        *,
+        links: bool = True,
+    ) -> None:
+        """Store one fetched URL (and, for a page, its facts and links) at once."""
+        self.save_fetches(run_id, [(fetch, facts)], links=links)
+
+    def save_fetches(
+        self,
+        run_id: int,
+        items: Iterable[tuple[Fetch, PageFacts | None]],
+        *,
+        links: bool = True,
+    ) -> None:
+        page_rows, link_rows = [], []
+        now = _now()
+        for fetch, facts in items:
+            row = asdict(fetch)
+            row["redirects"] = _dumps(row["redirects"])
+            row["blocked"] = int(bool(row["blocked"]))
+            row.update(run_id=run_id, fetched_at=now, kind=None, title=None, published=None,
+                       column_name=None, facts=None)
+            if facts is not None:
+                fd = facts.to_dict()
+                page_links = fd.pop("links")
+                row.update(
+                    kind=facts.kind,
+                    title=facts.title,
+                    published=facts.published,
+                    column_name=facts.column,
+                    facts=_dumps(fd),
+                )
+                if links:
+                    for ln in page_links:
+                        link_rows.append(
+                            {
+                                "run_id": run_id,
+                                "source": fetch.url,
+                                "target": ln["url"],
+                                "text": ln["text"],
+                                "kind": ln["kind"],
+                                "context": ln["context"],
+                                "tag": ln["tag"],
+                            }
+                        )
+            page_rows.append(row)
+        if not page_rows:
+            return
+        with self.db.conn:
+            self.db.execute("BEGIN")
+            if links:
+                for r in page_rows:
+                    if r["facts"] is not None:
+                        self.db.execute("delete from links where run_id = ? and source = ?", [run_id, r["url"]])
+            self.db["pages"].upsert_all(page_rows, pk=("run_id", "url"))
+            if link_rows:
+                self.db["links"].insert_all(link_rows, batch_size=500)
+
+    def fetched_urls(self, run_id: int) -> set[str]:
+        return {r["url"] for r in self.db.query("select url from pages where run_id = ?", [run_id])}
+
+    def get_fetch(self, run_id: int, url: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from pages where run_id = ? and url = ?", [run_id, url]))
+        return self._decode_page(rows[0]) if rows else None
+
+    @staticmethod
+    def _decode_page(row: dict[str, Any]) -> dict[str, Any]:
+        row = dict(row)
+        row["redirects"] = json.loads(row.get("redirects") or "[]")
+        row["blocked"] = bool(row.get("blocked"))
+        return row
+
+    def iter_fetches(self, run_id: int, *, role: str | None = None) -> Iterator[dict[str, Any]]:
+        sql = "select * from pages where run_id = ?"
+        args: list[Any] = [run_id]
+        if role:
+            sql += " and role = ?"
+            args.append(role)
+        for row in self.db.query(sql + " order by rowid", args):
+            yield self._decode_page(row)
+
+    def iter_pages(self, run_id: int) -> Iterator[tuple[dict[str, Any], PageFacts]]:
+        """Crawled HTML pages with their facts (links included)."""
+        links_by_source: dict[str, list[Link]] = {}
+        for r in self.db.query(
+            "select source, target, text, kind, context, tag from links where run_id = ? order by rowid", [run_id]
+        ):
+            links_by_source.setdefault(r["source"], []).append(
+                Link(url=r["target"], text=r["text"] or "", kind=r["kind"], context=r["context"] or "other",
+                     tag=r["tag"] or "a")
+            )
+        for row in self.db.query("select * from pages where run_id = ? and facts is not null order by rowid", [run_id]):
+            row = self._decode_page(row)
+            facts = PageFacts.from_dict(json.loads(row.pop("facts")))
+            facts.links = links_by_source.get(row["url"], [])
+            yield row, facts
+
+    def iter_links(self, run_id: int, *, kind: str | None = None) -> Iterator[dict[str, Any]]:
+        sql = "select * from links where run_id = ?"
+        args: list[Any] = [run_id]
+        if kind:
+            sql += " and kind = ?"
+            args.append(kind)
+        yield from self.db.query(sql + " order by rowid", args)
+
+    def count_pages(self, run_id: int) -> dict[str, int]:
+        out = {}
+        for r in self.db.query("select role, count(*) n from pages where run_id = ? group by role", [run_id]):
+            out[r["role"]] = r["n"]
+        return out
+
+    # ------------------------------------------------------------------ probes (soft-404)
+    def save_probe(self, run_id: int, host: str, url: str, status: int | None, final_url: str | None,
+                   title: str, text: str) -> None:
+        self.db["probes"].upsert(
+            {"run_id": run_id, "host": host, "url": url, "status": status, "final_url": final_url,
+             "title": title, "text": text[:4000]},
+            pk=("run_id", "host"),
+        )
+
+    def probes(self, run_id: int) -> dict[str, dict[str, Any]]:
+        return {r["host"]: dict(r) for r in self.db.query("select * from probes where run_id = ?", [run_id])}
+
+    # ------------------------------------------------------------------ findings
+    def save_findings(self, run_id: int, findings: list[Finding], *, as_of: str) -> list[Finding]:
+        """Store this run's findings; mark each new or open against the previous run.
+
+        Returns the findings with ``status`` and ``first_seen`` filled in.
+        """
+        prev = self.previous_run(run_id)
+        earlier: dict[str, str] = {}
+        if prev:
+            for r in self.db.query(
+                "select fingerprint, first_seen from findings where run_id = ?", [prev["id"]]
+            ):
+                earlier[r["fingerprint"]] = r["first_seen"]
+        rows = []
+        for f in findings:
+            fp = f.fingerprint()
+            if fp in earlier:
+                f.status = "open"
+                f.first_seen = earlier[fp]
+            else:
+                f.status = "new"
+                f.first_seen = as_of
+            rows.append(
+                {
+                    "run_id": run_id,
+                    "fingerprint": fp,
+                    "check_name": f.check,
+                    "code": f.code,
+                    "url": f.url,
+                    "key": f.key,
+                    "severity": f.severity,
+                    "status": f.status,
+                    "first_seen": f.first_seen,
+                    "body": _dumps(f.to_json()),
+                }
+            )
+        with self.db.conn:
+            self.db.execute("BEGIN")
+            self.db.execute("delete from findings where run_id = ?", [run_id])
+            if rows:
+                self.db["findings"].insert_all(rows, batch_size=500)
+        return findings
+
+    def findings(self, run_id: int) -> list[Finding]:
+        return [
+            Finding.from_json(json.loads(r["body"]))
+            for r in self.db.query("select body from findings where run_id = ? order by rowid", [run_id])
+        ]
+
+    def fixed_findings(self, run_id: int) -> list[Finding]:
+        """Findings of the previous run of this site that this run no longer has."""
+        prev = self.previous_run(run_id)
+        if not prev:
+            return []
+        now = {r["fingerprint"] for r in self.db.query("select fingerprint from findings where run_id = ?", [run_id])}
+        out = []
+        for r in self.db.query("select fingerprint, body from findings where run_id = ? order by rowid", [prev["id"]]):
+            if r["fingerprint"] not in now:
+                f = Finding.from_json(json.loads(r["body"]))
+                f.status = "fixed"
+                out.append(f)
+        return out
