@@ -103,6 +103,8 @@ class PageFacts:
     footer: dict[str, str] = field(default_factory=dict)  # 主办单位, 网站标识码, ICP ...
     charset: str = ""  # the charset used to decode the page
     is_not_found: bool = False  # the page itself says the page does not exist (soft-404 text)
+    tables: list[list[list[str]]] = field(default_factory=list)  # tables in the body: rows of cell texts
+    doc_format: str = "html"  # html | pdf | image (what the facts were read from)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
