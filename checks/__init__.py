@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 #: Modules that register checks (each adds its checks to REGISTRY on import).
 CHECK_MODULES = [
     "checks.links",
+    "checks.columns",
 ]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
