@@ -76,3 +76,12 @@ def apply_plan_and_units(ctx: AuditContext, findings: list[Finding]) -> None:
                         f.units.append(u)
         if site_unit and site_unit not in f.units:
             f.units.insert(0, site_unit)
+
+
+def site_verdict(ctx: AuditContext, findings: list[Finding]) -> dict[str, Any]:
+    """合格/不合格 with reasons (国办秘函〔2019〕19号 单项否决), from the columns family."""
+    try:
+        from .columns import site_verdict as columns_verdict
+    except ImportError:
+        return {"verdict": "合格", "reasons": []}
+    return columns_verdict(ctx, findings)

@@ -1,0 +1,103 @@
+"""Item pipelines: the crawler's only way into the store."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from govaudit.models import Fetch, PageFacts
+from govaudit.store import Store
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    """Writes fetched URLs, page facts, links and soft-404 probes to SQLite.
+
+    Items are written in small batches (``GOVAUDIT_STORE_BATCH`` items or
+    ``GOVAUDIT_STORE_FLUSH_SECONDS``), each batch committed at once, so a crawl
+    that is killed keeps what it had collected.  When the spider was not given
+    a ``run_id`` (plain ``scrapy crawl govaudit -a url=…``) a run is opened here.
+    """
+
+    def __init__(self, crawler: Crawler, db_path: str, batch: int, flush_seconds: float):
+        self.crawler = crawler
+        self.db_path = db_path
+        self.batch = batch
+        self.flush_seconds = flush_seconds
+        self.store: Store | None = None
+        self.run_id: int | None = None
+        self.owns_run = False
+        self.buffer: list[tuple[Fetch, PageFacts | None]] = []
+        self.last_flush = time.monotonic()
+        self.counts = {"pages": 0, "checked": 0, "bytes": 0, "errors": 0}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
+        s = crawler.settings
+        return cls(crawler, s.get("GOVAUDIT_DB", "govaudit.db"), s.getint("GOVAUDIT_STORE_BATCH", 50),
+                   s.getfloat("GOVAUDIT_STORE_FLUSH_SECONDS", 2.0))
+
+    def open_spider(self, spider: Any = None) -> None:
+        spider = self.crawler.spider
+        self.store = Store(self.db_path)
+        self.run_id = getattr(spider, "run_id", None)
+        if self.run_id is None:
+            self.run_id = self.store.new_run(spider.start_url, as_of=_dt.date.today().isoformat(),
+                                             settings={"source": "scrapy crawl"})
+            spider.run_id = self.run_id
+            self.owns_run = True
+
+    def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
+        assert self.store is not None and self.run_id is not None
+        if item.get("type") == "probe":
+            self.store.save_probe(self.run_id, item["host"], item["url"], item["status"], item["final_url"],
+                                  item["title"], item["text"])
+            return item
+        fetch: Fetch = item["fetch"]
+        self.counts["pages" if fetch.role == "page" else "checked"] += 1
+        self.counts["bytes"] += fetch.length or 0
+        if fetch.error or (fetch.status or 0) >= 400:
+            self.counts["errors"] += 1
+        self.buffer.append((fetch, item.get("facts")))
+        if len(self.buffer) >= self.batch or time.monotonic() - self.last_flush >= self.flush_seconds:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        if self.buffer and self.store is not None and self.run_id is not None:
+            self.store.save_fetches(self.run_id, self.buffer)
+            self.buffer = []
+        self.last_flush = time.monotonic()
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.flush()
+        if self.store is None or self.run_id is None:
+            return
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        run = self.store.run(self.run_id)
+        merged = dict(run.get("stats") or {})
+        merged.update({
+            "pages": self.counts["pages"],
+            "urls_checked": self.counts["pages"] + self.counts["checked"],
+            "bytes_received": int(stats.get("downloader/response_bytes", self.counts["bytes"])),
+            "requests": int(stats.get("downloader/request_count", 0)),
+            "errors": self.counts["errors"],
+            "finish_reason": stats.get("finish_reason"),
+            "traps_refused": sum(v for k, v in stats.items() if k.startswith("trap/refused/")),
+            "head_fallbacks": int(stats.get("govaudit/head_fallback", 0)),
+            "page_limit_reached": bool(stats.get("govaudit/page_limit_reached")),
+        })
+        spider = self.crawler.spider
+        if spider is not None and getattr(spider, "traps", None):
+            merged["trap_examples"] = [{"url": u, "reason": r} for u, r in spider.traps[:20]]
+        self.store.update_run_stats(self.run_id, merged)
+        if self.owns_run:
+            reason = stats.get("finish_reason")
+            self.store.finish_run(self.run_id, status="finished" if reason == "finished" else "interrupted",
+                                  stats=merged)

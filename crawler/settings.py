@@ -1,0 +1,81 @@
+"""Scrapy settings for the govaudit crawler.
+
+Every govaudit-specific setting is prefixed GOVAUDIT_ and has its default
+here; the CLI (`govaudit audit --per-host-concurrency … --delay …`) only
+overrides these values.  `scrapy crawl govaudit -a url=…` uses them as they are.
+"""
+
+BOT_NAME = "govaudit"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "Mozilla/5.0 (compatible; govaudit/0.1; +政务公开检查)"
+
+# Politeness ---------------------------------------------------------------
+ROBOTSTXT_OBEY = True  # `--ignore-robots` turns this off for a site you are responsible for
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # --per-host-concurrency
+DOWNLOAD_DELAY = 0.5  # --delay (0 disables the delay and AutoThrottle)
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 20  # --timeout
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # body-size cap for a page
+DOWNLOAD_WARNSIZE = 0
+DNS_TIMEOUT = 10
+
+# Retries: transient failures are retried with backoff; 429/503 honour Retry-After
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES: list[int] = []  # statuses are retried by crawler.middlewares.RetryAfterMiddleware
+GOVAUDIT_RETRY_HTTP_CODES = [429, 503, 500, 502, 504, 408, 522, 524]
+GOVAUDIT_RETRY_AFTER_MAX = 60  # seconds; a longer Retry-After is not waited for
+GOVAUDIT_RETRY_BACKOFF_BASE = 1.0  # seconds, doubled per retry
+
+# Redirects: a chain longer than this is a redirect loop / too many redirects
+REDIRECT_MAX_TIMES = 10
+METAREFRESH_MAXDELAY = 10
+
+# Everything is reported, errors included
+HTTPERROR_ALLOW_ALL = True
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+URLLENGTH_LIMIT = 1024
+
+# Scope and trap protection --------------------------------------------------
+DEPTH_LIMIT = 12  # --max-depth
+GOVAUDIT_MAX_PAGES = 5000  # --max-pages: HTML pages crawled per site
+GOVAUDIT_MAX_URLS = 50000  # every URL requested (pages + checked targets)
+GOVAUDIT_TRAP_MAX_QUERY_VARIANTS = 50  # distinct query strings per path (pagination excepted)
+GOVAUDIT_TRAP_MAX_QUERY_LENGTH = 256
+GOVAUDIT_TRAP_MAX_SEGMENT_REPEAT = 3
+GOVAUDIT_TRAP_MAX_PATH_DEPTH = 16
+GOVAUDIT_CHECK_EXTERNAL = True  # --no-external: do not check links to other hosts
+GOVAUDIT_SOFT404_PROBE = True
+GOVAUDIT_ANNUAL_REPORT_MAXSIZE = 30 * 1024 * 1024
+
+# Store ----------------------------------------------------------------------
+GOVAUDIT_DB = "govaudit.db"
+GOVAUDIT_STORE_BATCH = 50  # items per write; each write is committed at once
+GOVAUDIT_STORE_FLUSH_SECONDS = 2.0
+
+DOWNLOADER_MIDDLEWARES = {
+    # process_response runs from high to low: ours sees 429/503 before Scrapy's RetryMiddleware (550)
+    "crawler.middlewares.RetryAfterMiddleware": 560,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.TrapGuardMiddleware": 850,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "crawler.extensions.HeadersOnly": 100,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"

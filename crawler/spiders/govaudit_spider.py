@@ -1,0 +1,345 @@
+"""The govaudit spider: crawls one 政府信息公开专栏 and checks every link it finds.
+
+Pages on the crawled hosts are fetched and parsed (``govaudit.extract``);
+attachments, external targets and same-host pages outside the scope are only
+checked (HEAD, falling back to a headers-only GET when HEAD is refused).
+Facts go to the SQLite store through ``crawler.pipelines.StorePipeline``.
+
+Run it directly from the repository root::
+
+    scrapy crawl govaudit -a url=http://www.example.gov.cn/xxgk/ -s GOVAUDIT_DB=site.db
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from twisted.internet import error as txerror
+from twisted.python.failure import Failure
+
+from crawler.traps import canonical_url
+from govaudit.extract import extract
+from govaudit.models import Fetch, PageFacts
+
+logger = logging.getLogger(__name__)
+
+#: Statuses for which a refused HEAD is retried as a headers-only GET.
+HEAD_FALLBACK_STATUSES = {400, 403, 405, 501}
+
+#: Bodies that mark a WAF / anti-bot answer rather than the page.
+WAF_MARKERS = (
+    "安全狗", "云锁", "yunsuo", "waf", "访问被拦截", "访问被阻断", "拦截", "非法请求", "请开启javascript",
+    "enable javascript", "captcha", "验证码", "__jsl_clearance", "jsl_clearance", "人机验证", "安全验证",
+    "access denied", "forbidden by waf", "creditcard",
+)
+BLOCK_STATUSES = {412, 418, 521}
+
+ANNUAL_TITLE = re.compile(r"(19|20)\d{2}.{0,20}(信息公开|政务公开).{0,10}(年度报告|年报)")
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def looks_blocked(status: int | None, body: bytes, content_type: str) -> bool:
+    """A WAF or anti-bot answer: 412/418/521, or 403/405/429 with a challenge page."""
+    if status in BLOCK_STATUSES:
+        return True
+    if status in (403, 405, 429, 503) and body:
+        text = body[:20000].decode("utf-8", "ignore").lower()
+        return any(m in text for m in WAF_MARKERS)
+    return False
+
+
+def classify_failure(failure: Failure) -> tuple[str, str]:
+    """(error code, detail) for a request that produced no usable response."""
+    exc = failure.value
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    if isinstance(exc, IgnoreRequest):
+        msg = str(exc)
+        if "max redirections" in msg:
+            urls = failure.request.meta.get("redirect_urls", []) + [failure.request.url] if hasattr(
+                failure, "request") else []
+            return ("redirect_loop" if len(set(urls)) < len(urls) else "too_many_redirects"), detail
+        if "robots.txt" in msg:
+            return "robots", detail
+        return "ignored", detail
+    if isinstance(exc, txerror.DNSLookupError):
+        return "dns", detail
+    if isinstance(exc, txerror.ConnectionRefusedError):
+        return "refused", detail
+    if isinstance(exc, (txerror.TimeoutError, txerror.TCPTimedOutError)) or "TimeoutError" in type(exc).__name__:
+        return "timeout", detail
+    name = type(exc).__name__
+    if name in {"ResponseNeverReceived", "ResponseFailed", "ConnectionLost", "ConnectionDone",
+                "ConnectionAborted", "PotentialDataLoss"} or isinstance(exc, (txerror.ConnectionLost,
+                                                                              txerror.ConnectionDone)):
+        if "ssl" in detail.lower() or "tls" in detail.lower() or "certificate" in detail.lower():
+            return "tls", detail
+        return "reset", detail
+    if name == "DownloadCancelledError" or "download max size" in detail.lower():
+        return "too_large", detail
+    if "ssl" in name.lower() or "certificate" in detail.lower():
+        return "tls", detail
+    return "other", detail
+
+
+class GovauditSpider(scrapy.Spider):
+    name = "govaudit"
+
+    def __init__(self, url: str | None = None, run_id: int | str | None = None, hosts: str = "",
+                 prefixes: str = "", exclude: str = "", *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not url:
+            raise ValueError("the govaudit spider needs a start URL: -a url=http://…")
+        self.start_url = url
+        self.run_id = int(run_id) if run_id not in (None, "") else None
+        start_host = _host(url)
+        self.scope_hosts = {start_host} | {h.strip().lower() for h in hosts.split(",") if h.strip()}
+        self.scope_prefixes = [p.strip() for p in prefixes.split(",") if p.strip()]
+        self.exclude = re.compile(exclude) if exclude else None
+        self.seen: set[str] = set()
+        self.pages_scheduled = 0
+        self.urls_scheduled = 0
+        self.traps: list[tuple[str, str]] = []
+        self.started = time.monotonic()
+
+    # ------------------------------------------------------------------ setup
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "GovauditSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        s = crawler.settings
+        spider.max_pages = s.getint("GOVAUDIT_MAX_PAGES", 5000)
+        spider.max_urls = s.getint("GOVAUDIT_MAX_URLS", 50000)
+        spider.check_external = s.getbool("GOVAUDIT_CHECK_EXTERNAL", True)
+        spider.soft404_probe = s.getbool("GOVAUDIT_SOFT404_PROBE", True)
+        spider.report_maxsize = s.getint("GOVAUDIT_ANNUAL_REPORT_MAXSIZE", 30 * 1024 * 1024)
+        return spider
+
+    def in_scope(self, url: str) -> bool:
+        if self.exclude and self.exclude.search(url):
+            return False
+        if _host(url) in self.scope_hosts:
+            return True
+        return any(url.startswith(p) for p in self.scope_prefixes)
+
+    def note_trap(self, url: str, reason: str) -> None:
+        if len(self.traps) < 1000:
+            self.traps.append((url, reason))
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.soft404_probe:
+            for host in sorted(self.scope_hosts):
+                yield self._probe_request(self.start_url if _host(self.start_url) == host else f"http://{host}/")
+        req = self._page_request(self.start_url, depth=0, referer=None)
+        if req is not None:
+            yield req
+
+    # ------------------------------------------------------------------ requests
+    def _claim(self, url: str) -> str | None:
+        key = canonical_url(url)
+        if key in self.seen:
+            return None
+        if self.urls_scheduled >= self.max_urls:
+            self.crawler.stats.inc_value("govaudit/url_limit_reached")
+            return None
+        self.seen.add(key)
+        self.urls_scheduled += 1
+        return key
+
+    def _page_request(self, url: str, *, depth: int, referer: str | None, pagination: bool = False,
+                      priority: int = 0) -> scrapy.Request | None:
+        if self.pages_scheduled >= self.max_pages:
+            self.crawler.stats.inc_value("govaudit/page_limit_reached")
+            return None
+        if self._claim(url) is None:
+            return None
+        self.pages_scheduled += 1
+        headers = {"Referer": referer} if referer else {}
+        return scrapy.Request(
+            url, callback=self.parse, errback=self.errback, dont_filter=True, priority=priority, headers=headers,
+            meta={"govaudit_role": "page", "govaudit_url": url, "govaudit_pagination": pagination,
+                  "govaudit_referer": referer, "depth": depth},
+        )
+
+    def _check_request(self, url: str, *, referer: str | None, method: str = "HEAD",
+                       role: str = "check") -> scrapy.Request | None:
+        if self._claim(url) is None:
+            return None
+        return self._check_request_unclaimed(url, referer=referer, method=method, role=role)
+
+    def _check_request_unclaimed(self, url: str, *, referer: str | None, method: str,
+                                 role: str = "check", headers_only: bool = False) -> scrapy.Request:
+        meta: dict[str, Any] = {"govaudit_role": role, "govaudit_url": url, "govaudit_referer": referer,
+                                "dont_obey_robotstxt": True}
+        if headers_only:
+            meta["govaudit_headers_only"] = True
+        if role == "document":
+            meta["download_maxsize"] = self.report_maxsize
+        headers = {"Referer": referer} if referer else {}
+        return scrapy.Request(url, method=method, callback=self.parse_check, errback=self.errback,
+                              dont_filter=True, meta=meta, headers=headers, priority=-1)
+
+    def _probe_request(self, base: str) -> scrapy.Request:
+        parts = urlsplit(base)
+        path = parts.path.rsplit("/", 1)[0] + "/" if "/" in parts.path else "/"
+        url = f"{parts.scheme}://{parts.netloc}{path}govaudit-probe-{secrets.token_hex(6)}.html"
+        return scrapy.Request(url, callback=self.parse_probe, errback=self.errback_probe, dont_filter=True,
+                              priority=10, meta={"govaudit_role": "probe", "dont_obey_robotstxt": True,
+                                                 "dont_retry": True, "govaudit_probe_host": parts.netloc.lower()})
+
+    # ------------------------------------------------------------------ responses
+    def _fetch(self, response: Response, *, role: str) -> Fetch:
+        req = response.request
+        meta = response.meta
+        url = meta.get("govaudit_url") or response.url
+        redirects = list(meta.get("redirect_urls", []))
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1", "replace")
+        return Fetch(
+            url=url,
+            role=role,
+            final_url=response.url,
+            redirects=redirects,
+            status=response.status,
+            method=req.method if req is not None else "GET",
+            content_type=ctype,
+            length=len(response.body),
+            elapsed=meta.get("download_latency"),
+            etag=response.headers.get(b"ETag", b"").decode("latin-1", "replace"),
+            last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1", "replace"),
+            blocked=looks_blocked(response.status, response.body, ctype),
+            depth=int(meta.get("depth", 0)),
+            referer=meta.get("govaudit_referer"),
+        )
+
+    @staticmethod
+    def _is_html(response: Response) -> bool:
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if "html" in ctype or "xml" in ctype and "xhtml" in ctype:
+            return True
+        if not ctype or "text/plain" in ctype or "octet-stream" in ctype:
+            head = response.body[:512].lstrip().lower()
+            return head.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"\xef\xbb\xbf<",
+                                    b"\xff\xfe", b"\xfe\xff"))
+        return False
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        fetch = self._fetch(response, role="page")
+        facts: PageFacts | None = None
+        if response.status < 400 and self._is_html(response) and self.in_scope(response.url):
+            header_charset = None
+            ctype = fetch.content_type
+            m = re.search(r"charset=([\w-]+)", ctype, re.I)
+            if m:
+                header_charset = m.group(1)
+            facts = extract(response.body, response.url, header_charset=header_charset,
+                            internal_hosts=self.scope_hosts)
+            facts.url = fetch.url
+        yield {"type": "fetch", "fetch": fetch, "facts": facts}
+        if facts is None or fetch.blocked:
+            return
+        depth = fetch.depth
+        for page_url in facts.pagination:
+            if self.in_scope(page_url):
+                req = self._page_request(page_url, depth=depth, referer=response.url, pagination=True, priority=1)
+                if req is not None:
+                    yield req
+        for link in facts.links:
+            req = self._request_for_link(link.url, link.kind, link.text, depth=depth + 1, referer=response.url)
+            if req is not None:
+                yield req
+
+    def _request_for_link(self, url: str, kind: str, text: str, *, depth: int, referer: str) -> scrapy.Request | None:
+        if kind == "page":
+            if self.in_scope(url):
+                return self._page_request(url, depth=depth, referer=referer)
+            if _host(url) in self.scope_hosts:  # same host, excluded path: check only
+                return self._check_request(url, referer=referer, method="GET")
+            return self._check_request(url, referer=referer) if self.check_external else None
+        if kind == "attachment":
+            if ANNUAL_TITLE.search(text or ""):
+                return self._check_request(url, referer=referer, method="GET", role="document")
+            return self._check_request(url, referer=referer)
+        if kind == "external":
+            return self._check_request(url, referer=referer) if self.check_external else None
+        return None
+
+    def parse_check(self, response: Response) -> Iterator[Any]:
+        role = response.meta.get("govaudit_role", "check")
+        req = response.request
+        if (req is not None and req.method == "HEAD" and response.status in HEAD_FALLBACK_STATUSES
+                and not response.meta.get("govaudit_fallback")):
+            # HEAD refused: ask again with GET, stopping once the headers are in
+            url = response.meta.get("govaudit_url") or response.url
+            retry = self._check_request_unclaimed(url, referer=response.meta.get("govaudit_referer"),
+                                                  method="GET", headers_only=True)
+            retry.meta["govaudit_fallback"] = f"HEAD {response.status}"
+            self.crawler.stats.inc_value("govaudit/head_fallback")
+            yield retry
+            return
+        fetch = self._fetch(response, role="check")
+        if response.meta.get("govaudit_fallback"):
+            fetch.method = "GET"
+        facts: PageFacts | None = None
+        if role == "document" and response.status < 400:
+            facts = self._document_facts(response)
+        yield {"type": "fetch", "fetch": fetch, "facts": facts}
+
+    def _document_facts(self, response: Response) -> PageFacts | None:
+        """Annual reports published as PDF attachments are read in full."""
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        body = response.body
+        if not (body.startswith(b"%PDF") or "pdf" in ctype):
+            return None
+        try:
+            from govaudit.annual import pdf_facts
+        except ImportError:  # pragma: no cover - the annual-report module is part of the package
+            return None
+        try:
+            facts = pdf_facts(body, response.meta.get("govaudit_url") or response.url)
+        except Exception as exc:  # a broken PDF is a finding for the checks, not a crash
+            logger.warning("Could not read the PDF %s: %s", response.url, exc)
+            return None
+        return facts
+
+    def parse_probe(self, response: Response) -> Iterator[Any]:
+        text = ""
+        title = ""
+        if self._is_html(response):
+            facts = extract(response.body, response.url)
+            title, text = facts.title, facts.body_text
+        yield {"type": "probe", "host": response.meta["govaudit_probe_host"], "url": response.request.url,
+               "status": response.status, "final_url": response.url, "title": title, "text": text}
+
+    def errback_probe(self, failure: Failure) -> Iterator[Any]:
+        req = failure.request
+        yield {"type": "probe", "host": req.meta["govaudit_probe_host"], "url": req.url, "status": None,
+               "final_url": None, "title": "", "text": ""}
+
+    def errback(self, failure: Failure) -> Iterator[Any]:
+        req = failure.request
+        code, detail = classify_failure(failure)
+        role = req.meta.get("govaudit_role", "page")
+        url = req.meta.get("govaudit_url") or req.url
+        if code == "reset" and req.method == "HEAD" and not req.meta.get("govaudit_fallback"):
+            retry = self._check_request_unclaimed(url, referer=req.meta.get("govaudit_referer"), method="GET",
+                                                  headers_only=True)
+            retry.meta["govaudit_fallback"] = "HEAD reset"
+            yield retry
+            return
+        redirects = list(req.meta.get("redirect_urls", []))
+        if code in ("redirect_loop", "too_many_redirects"):
+            redirects.append(req.url)
+        fetch = Fetch(url=url, role="check" if role in ("check", "document") else "page", final_url=None,
+                      redirects=redirects, status=None, error=code, error_detail=detail, method=req.method,
+                      depth=int(req.meta.get("depth", 0)), referer=req.meta.get("govaudit_referer"))
+        yield {"type": "fetch", "fetch": fetch, "facts": None}

@@ -1,0 +1,103 @@
+"""Run the Scrapy crawl of one site (or several) into the store.
+
+The crawl runs in this process (Twisted's reactor can start once per process),
+so the CLI calls :func:`run_crawls` once per command.
+
+Example::
+
+    from govaudit.crawl import CrawlOptions, run_crawls
+    from govaudit.store import Store
+    store = Store("site.db")
+    run_id = store.new_run("http://127.0.0.1:8000/xxgk/", as_of="2026-11-22")
+    run_crawls([("http://127.0.0.1:8000/xxgk/", run_id)], "site.db", CrawlOptions(delay=0))
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+
+@dataclass
+class CrawlOptions:
+    per_host_concurrency: int = 2
+    delay: float = 0.5
+    timeout: float = 20.0
+    max_pages: int = 5000
+    max_depth: int = 12
+    max_urls: int = 50000
+    obey_robots: bool = True
+    check_external: bool = True
+    hosts: list[str] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)
+    exclude: str = ""
+    retries: int = 2
+    user_agent: str | None = None
+    log_level: str = "WARNING"
+    log_file: str | None = None
+    extra_settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def scrapy_settings(self, db_path: str) -> Settings:
+        s = Settings()
+        s.setmodule("crawler.settings", priority="project")
+        over: dict[str, Any] = {
+            "GOVAUDIT_DB": db_path,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": max(1, self.per_host_concurrency),
+            "CONCURRENT_REQUESTS": max(16, self.per_host_concurrency * 4),
+            "DOWNLOAD_DELAY": max(0.0, self.delay),
+            "AUTOTHROTTLE_ENABLED": self.delay > 0,
+            "AUTOTHROTTLE_START_DELAY": max(self.delay, 0.1),
+            "AUTOTHROTTLE_TARGET_CONCURRENCY": float(max(1, self.per_host_concurrency)),
+            "DOWNLOAD_TIMEOUT": self.timeout,
+            "GOVAUDIT_MAX_PAGES": self.max_pages,
+            "DEPTH_LIMIT": self.max_depth,
+            "GOVAUDIT_MAX_URLS": self.max_urls,
+            "ROBOTSTXT_OBEY": self.obey_robots,
+            "GOVAUDIT_CHECK_EXTERNAL": self.check_external,
+            "RETRY_TIMES": self.retries,
+            "LOG_LEVEL": self.log_level,
+        }
+        if self.delay <= 0:
+            over["RANDOMIZE_DOWNLOAD_DELAY"] = False
+        if self.user_agent:
+            over["USER_AGENT"] = self.user_agent
+        if self.log_file:
+            over["LOG_FILE"] = self.log_file
+        over.update(self.extra_settings)
+        s.setdict(over, priority="cmdline")
+        return s
+
+
+def run_crawls(sites: list[tuple[str, int]], db_path: str, options: CrawlOptions,
+               per_site: dict[int, CrawlOptions] | None = None) -> dict[int, str]:
+    """Crawl each (start_url, run_id) into ``db_path``; several sites run in parallel.
+
+    Returns {run_id: finish_reason}.  Blocks until every crawl has ended.
+    """
+    from scrapy.crawler import Crawler
+
+    from crawler.spiders.govaudit_spider import GovauditSpider
+
+    settings = options.scrapy_settings(db_path)
+    process = CrawlerProcess(settings, install_root_handler=options.log_file is None)
+    logging.getLogger("scrapy").setLevel(getattr(logging, options.log_level.upper(), logging.WARNING))
+    crawlers = []
+    for start_url, run_id in sites:
+        opts = (per_site or {}).get(run_id, options)
+        crawler = Crawler(GovauditSpider, opts.scrapy_settings(db_path))
+        crawlers.append((run_id, crawler))
+        process.crawl(crawler, url=start_url, run_id=run_id, hosts=",".join(opts.hosts),
+                      prefixes=",".join(opts.prefixes), exclude=opts.exclude)
+    process.start()
+    out = {}
+    for run_id, crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        out[run_id] = str(stats.get("finish_reason", "unknown"))
+    return out
