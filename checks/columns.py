@@ -203,6 +203,8 @@ def stale_column(ctx: AuditContext) -> Iterable[Finding]:
         newest = col.newest(ctx.as_of)
         if col.kind == "page" and newest is None:
             continue  # a single page without a date: not a listing to judge
+        if not col.items:
+            continue  # content announced by the pager lies beyond the crawl: nothing to date
         if newest is not None and _dt.date.fromisoformat(newest.date or "") >= cutoff:
             continue
         undated = len(col.undated_items())
