@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 CHECK_MODULES = [
     "checks.links",
     "checks.columns",
+    "checks.interpretation",
 ]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
