@@ -56,11 +56,16 @@ POLICY_COLUMN_RE = re.compile(r"规范性文件|政策文件|政府文件|政府
 NON_POLICY_COLUMN_RE = re.compile(r"下载|表格")
 #: Column words of news / people / reports (no 解读 needed unless a 文号 says otherwise).
 NEWS_COLUMN_RE = re.compile(r"动态|要闻|新闻|图片|视频|媒体|人事|任免|招聘|招考|公示|年报|年度报告|统计|财政|预决算")
+#: Columns of documents drafted elsewhere (谁起草谁解读: the drafter interprets them).
+UPPER_COLUMN_RE = re.compile(r"上级|中央|国家政策")
 #: A 解读 column: 解读 without 文件 (政策文件及解读 holds both kinds).
 JIEDU_COLUMN_RE = re.compile(r"解读|图解")
 
-#: Titles of 解读 pages.
-JIEDU_TITLE_RE = re.compile(r"解读|答记者问|一图[读看]懂|图解|政策问答|读懂")
+#: Titles of 解读 pages (解读 at the end or after the named document, not "做好政策解读工作的通知").
+JIEDU_TITLE_RE = re.compile(
+    r"(?:解读|答记者问|政策问答|问答|解答|图解)(?:材料|稿|文章)?(?:[（(][^()（）]*[)）])?$"
+    r"|》.{0,8}(?:解读|图解)|的(?:政策)?解读|解读[：:]|^(?:政策)?解读|一图[读看]懂|图解|答记者问|政策问答"
+)
 #: Titles of policy documents.
 DOC_TITLE_RE = re.compile(
     r"(?:关于)?(?:印发|转发|颁布|发布).+的(?:通知|决定)"
@@ -72,6 +77,7 @@ TITLE_TAIL_RE = re.compile(r"[（(](?:试行|暂行|修订|修正|\d{4}年?修�
 #: Why a page with a document shape needs no 解读 (checked on the title, in order).
 EXEMPTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("解读", re.compile(r"解读")),
+    ("转发", re.compile(r"转发")),
     ("任免", re.compile(r"任免|任职|免职|任命|聘任|职务|人事|干部")),
     ("招聘", re.compile(r"招聘|招考|录用|遴选|选调|招录|考录|考试")),
     ("公示", re.compile(r"公示|名单|人选")),
@@ -189,15 +195,19 @@ class PolicyAnalysis:
     interpretations: list[Interpretation] = field(default_factory=list)
     exempt: list[tuple[str, str, str]] = field(default_factory=list)  # (url, title, reason)
     matches: dict[str, list[Match]] = field(default_factory=dict)  # doc url -> matches, strongest first
+    _by_url: dict[str, Interpretation] = field(default_factory=dict, repr=False, compare=False)
 
     def matches_for(self, doc_url: str) -> list[Match]:
         return self.matches.get(doc_url, [])
 
     def interpretation(self, url: str) -> Interpretation | None:
-        for i in self.interpretations:
-            if i.url == url:
-                return i
-        return None
+        if len(self._by_url) != len(self.interpretations):
+            self._by_url = {i.url: i for i in self.interpretations}
+        return self._by_url.get(url)
+
+    def documents_for(self, interpretation_url: str) -> list[str]:
+        """URLs of the documents a 解读 was matched to."""
+        return [d for d, ms in self.matches.items() if any(m.interpretation_url == interpretation_url for m in ms)]
 
 
 # ---------------------------------------------------------------------------
@@ -355,11 +365,12 @@ def _linked(facts: PageFacts) -> list[Link]:
 # ---------------------------------------------------------------------------
 
 
-def recognise_interpretation(facts: PageFacts) -> Interpretation | None:
-    """A 解读 page: 解读 column / breadcrumb, or a 解读-shaped title."""
+def recognise_interpretation(facts: PageFacts, *, extra_signals: Iterable[str] = ()) -> Interpretation | None:
+    """A 解读 page: 解读 column / breadcrumb, or a 解读-shaped title (``extra_signals``: other reasons
+    known to the caller, such as a document linking to the page as its 解读)."""
     if facts.kind == "listing" or facts.is_not_found:
         return None
-    signals: list[str] = []
+    signals: list[str] = list(extra_signals)
     title = facts.title or facts.meta.get("ArticleTitle", "")
     if JIEDU_TITLE_RE.search(title):
         signals.append("title")
@@ -443,6 +454,8 @@ def document_or_exemption(facts: PageFacts) -> tuple[PolicyDoc | None, str | Non
     if signals == ["title_shape"] and news_col:
         return None, None
     reason = exemption(title)
+    if not reason and any(UPPER_COLUMN_RE.search(t) for t in columns):
+        reason = "上级文件"
     if reason:
         return None, reason
     issuer = info_value(facts.info_table, "issuer") or facts.meta.get("ContentSource", "")
@@ -491,6 +504,7 @@ def analyse(
     facts_list = list(pages)
     out = PolicyAnalysis()
     facts_by_url: dict[str, PageFacts] = {}
+    other_pages: dict[str, PageFacts] = {}  # url_key -> facts of pages that are neither kind
     for f in facts_list:
         interp = recognise_interpretation(f)
         if interp:
@@ -503,11 +517,15 @@ def analyse(
             facts_by_url[f.url] = f
         elif reason:
             out.exempt.append((f.url, f.title, reason))
+        if not doc:
+            other_pages[url_key(f.url)] = f
 
     key_to_url: dict[str, str] = {url_key(u): u for u in facts_by_url}
     for alias, target in (aliases or {}).items():
         if target in facts_by_url:
             key_to_url.setdefault(url_key(alias), target)
+        elif url_key(target) in other_pages:
+            other_pages.setdefault(url_key(alias), other_pages[url_key(target)])
     docs = {d.url: d for d in out.documents}
     interps = {i.url: i for i in out.interpretations}
     pairs: dict[tuple[str, str], Match] = {}
@@ -519,6 +537,15 @@ def analyse(
     for d in out.documents:
         for ln in _linked(facts_by_url[d.url]):
             target = key_to_url.get(url_key(ln.url))
+            if target is None and _looks_like_jiedu_link(ln) and url_key(ln.url) in other_pages:
+                # a crawled page the document presents as its 解读: take it as one
+                promoted = recognise_interpretation(other_pages[url_key(ln.url)],
+                                                    extra_signals=["linked_from_document"])
+                if promoted:
+                    out.interpretations.append(promoted)
+                    interps[promoted.url] = promoted
+                    facts_by_url[promoted.url] = other_pages[url_key(ln.url)]
+                    key_to_url[url_key(ln.url)] = target = promoted.url
             if target in interps:
                 add(d.url, target, Evidence("doc_links_to_jiedu", 4, f"{ln.context}: {ln.text}".strip()))
             elif target is None and _looks_like_jiedu_link(ln):

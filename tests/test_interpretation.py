@@ -334,3 +334,65 @@ def test_copy_share_threshold_is_a_parameter(tmp_path):
     assert run_check(tmp_path, [doc, jd], formal_interpretation) == []
     assert len(run_check(tmp_path, [doc, jd], formal_interpretation,
                          params={"interpretation_copy_share": 0.2})) == 1
+
+
+# ---------------------------------------------------------------------------
+# Recognition edge cases
+# ---------------------------------------------------------------------------
+
+
+def test_a_document_about_interpretation_work_is_not_itself_a_jiedu():
+    f = doc_page(f"{SITE}a.html", "关于进一步做好政策解读工作的通知", "2026-03-02", number="清政办发〔2026〕7号")
+    assert recognise_interpretation(f) is None
+
+
+@pytest.mark.parametrize(
+    "title,column,reason",
+    [
+        ("国务院关于印发《新时代政务公开工作意见》的通知", "上级文件", "上级文件"),
+        ("清远市人民政府办公室关于转发省政府办公厅关于加强政务公开工作的通知", "政府文件", "转发"),
+    ],
+)
+def test_documents_drafted_elsewhere_are_exempt(title, column, reason):
+    doc, why = document_or_exemption(doc_page(f"{SITE}a.html", title, "2026-03-02", column=column))
+    assert doc is None and why == reason
+
+
+def test_a_crawled_page_the_document_links_as_its_jiedu_is_taken_as_one():
+    doc = doc_page(DOC_URL, DOC_TITLE, "2026-03-02",
+                   links=[Link(f"{SITE}xwdt/3.html", "《清远市政府信息公开办法》政策解读", context="body")])
+    plain = PageFacts(url=f"{SITE}xwdt/3.html", kind="article", title="市政府出台政府信息公开办法",
+                      published="2026-03-10", column="政务动态")
+    analysis = analyse([doc, plain])
+    [m] = analysis.matches_for(DOC_URL)
+    interp = analysis.interpretation(m.interpretation_url)
+    assert interp is not None and interp.crawled and interp.published == "2026-03-10"
+
+
+def test_an_uncrawled_jiedu_link_is_dated_by_its_address():
+    target = "https://www.example.gov.cn/jdhy/zcjd/202201/t20220128_30293.htm"
+    doc = doc_page(DOC_URL, DOC_TITLE, "2021-12-31", links=[Link(target, "《清远市政府信息公开办法》政策解读",
+                                                                  context="body")])
+    analysis = analyse([doc])
+    [m] = analysis.matches_for(DOC_URL)
+    interp = analysis.interpretation(target)
+    assert m.has("doc_links_to_jiedu") and not interp.crawled
+    assert (interp.published, interp.published_source) == ("2022-01-28", "url")
+
+
+def test_link_to_the_jiedu_column_is_not_a_jiedu():
+    doc = doc_page(DOC_URL, DOC_TITLE, "2026-03-02",
+                   links=[Link(f"{SITE}zwgk/zcjd/", "政策解读", context="body")])
+    assert analyse([doc]).matches_for(DOC_URL) == []
+
+
+def test_late_jiedu_known_only_from_a_link_is_low_severity(tmp_path):
+    target = "https://www.example.gov.cn/jdhy/zcjd/202201/t20220128_30293.htm"
+    doc = doc_page(DOC_URL, DOC_TITLE, "2021-12-31", links=[Link(target, "《清远市政府信息公开办法》政策解读",
+                                                                  context="body")])
+    [f] = run_check(tmp_path, [doc], late_interpretation)
+    assert f.severity == "low" and f.data["interpretation_date_source"] == "url"
+    # 2021-12-31 -> 2022-01-28: 2022-01-03 is a holiday (元旦) so January has 19 working days up to the 28th
+    assert f.data["working_days"] == 19 and "人工核实" in f.reason
+    assert run_check(tmp_path, [doc], missing_interpretation) == []
+    assert run_check(tmp_path, [doc], unlinked_interpretation) == []
