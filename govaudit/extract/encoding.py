@@ -1,0 +1,146 @@
+"""Decode the bytes of an HTML page into text.
+
+Order of evidence: a byte-order mark wins; otherwise every declared charset
+(HTTP header, ``<meta charset>``, ``<meta http-equiv>``) plus UTF-8 and
+GB18030 is tried with *strict* decoding and the plausible one wins.  A
+declared charset that decodes but produces mojibake (a lying header) loses
+to one that yields real Chinese text.
+
+>>> decode_body("政府".encode("gbk"), "utf-8")
+('政府', 'gb18030')
+>>> decode_body(b"\\xef\\xbb\\xbfabc")
+('abc', 'utf-8')
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+__all__ = ["decode_body", "normalize_charset", "sniff_meta_charset"]
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_ALIASES = {
+    "gb2312": "gb18030",
+    "gb_2312": "gb18030",
+    "gb_2312-80": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "ms936": "gb18030",
+    "windows-936": "gb18030",
+    "euc-cn": "gb18030",
+    "hz-gb-2312": "gb18030",
+    "gb18030": "gb18030",
+    "utf8": "utf-8",
+    "utf-8": "utf-8",
+    "unicode": "utf-16",
+    "iso-8859-1": "windows-1252",
+    "latin1": "windows-1252",
+    "latin-1": "windows-1252",
+    "us-ascii": "windows-1252",
+    "ascii": "windows-1252",
+    "big5": "big5",
+}
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I
+)
+
+
+def normalize_charset(name: str | None) -> str | None:
+    """Return a Python codec name for a declared charset, or None when unknown.
+
+    >>> normalize_charset("GB2312"), normalize_charset(" UTF8 "), normalize_charset("bogus")
+    ('gb18030', 'utf-8', None)
+    """
+    if not name:
+        return None
+    key = name.strip().strip("\"'").lower()
+    if key in _ALIASES:
+        return _ALIASES[key]
+    try:
+        return codecs.lookup(key).name
+    except LookupError:
+        return None
+
+
+def sniff_meta_charset(body: bytes) -> str | None:
+    """The charset a ``<meta>`` tag declares in the first 8 KB, normalised."""
+    head = body[:8192]
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in head[:200]:
+        # UTF-16 text: look at the ASCII letters only
+        head = head.replace(b"\x00", b"")
+    m = _META_CHARSET.search(head)
+    return normalize_charset(m.group(1).decode("ascii", "ignore")) if m else None
+
+
+def _plausibility(text: str) -> float:
+    """Score decoded text: CJK and ASCII are good, mojibake signs are bad."""
+    sample = text if len(text) <= 60000 else text[:30000] + text[-30000:]
+    good = bad = 0
+    for ch in sample:
+        o = ord(ch)
+        if o < 0x80:
+            continue
+        if 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF:
+            good += 1
+        elif o == 0xFFFD or 0x80 <= o <= 0xFF or 0xE000 <= o <= 0xF8FF or 0x3400 <= o <= 0x4DBF:
+            bad += 1
+        elif 0x2000 <= o <= 0x206F or 0x2100 <= o <= 0x22FF or 0x25A0 <= o <= 0x25FF:
+            continue
+        else:
+            bad += 0.5
+    return good - 3 * bad
+
+
+def decode_body(body: bytes, header_charset: str | None = None) -> tuple[str, str]:
+    """Decode page bytes; return ``(text, charset used)``.  Never raises."""
+    if not body:
+        return "", normalize_charset(header_charset) or "utf-8"
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom):].decode(name, "replace"), name
+    candidates: list[str] = []
+    for name in (normalize_charset(header_charset), sniff_meta_charset(body), "utf-8", "gb18030"):
+        if name and name not in candidates:
+            candidates.append(name)
+    try:
+        body.decode("ascii")
+        return body.decode(candidates[0], "replace"), candidates[0]
+    except UnicodeDecodeError:
+        pass
+    loose = body.decode("utf-8", "replace")
+    bad = loose.count("\ufffd")
+    if bad <= max(2, sum(1 for ch in loose[:20000] if ord(ch) > 0x7F) // 1000):
+        return loose, "utf-8"  # valid UTF-8 apart from a cut-off tail or a stray byte
+    best: tuple[float, int, str, str] | None = None
+    for rank, name in enumerate(candidates):
+        try:
+            text = body.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if name == "utf-8":
+            return text, name  # strict UTF-8 of non-ASCII bytes is never an accident
+        score = _plausibility(text)
+        if best is None or score > best[0]:
+            best = (score, rank, name, text)
+    if best is not None:
+        return best[3], best[2]
+    # nothing decodes strictly (truncated or damaged page): the least damaged wins
+    scored = []
+    for name in candidates:
+        try:
+            text = body.decode(name, "replace")
+        except LookupError:
+            continue
+        scored.append((_plausibility(text), name, text))
+    scored.sort(key=lambda x: -x[0])
+    return scored[0][2], scored[0][1]

@@ -1,0 +1,1029 @@
+"""Turn one HTML page into :class:`~govaudit.models.PageFacts`.
+
+Pure: no network, no global state.  ``parse_page`` never raises: on
+garbage it returns facts of kind ``other``.
+
+>>> f = parse_page('<html><head><title>通知_某市人民政府</title></head><body><h1>通知</h1>'
+...                '<div class="info">发布时间：2026-07-15 10:08</div><div id="zoom"><p>正文。</p></div></body></html>',
+...                "http://www.x.gov.cn/a/t20260714_1.html")
+>>> f.kind, f.title, f.published, f.published_source, f.url_date
+('article', '通知', '2026-07-15', 'visible', '2026-07-14')
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Callable, Iterable
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+from ..models import Link, ListItem, PageFacts
+from .dates import FoundDate, date_from_url, find_dates, parse_date
+from .dom import attr_str, head_text, is_el, lines_of, norm, text_of
+from .links import classify_link, host_of, is_attachment_url
+from .listing import (
+    Row,
+    anchor_title,
+    counts_from_text,
+    datastore_rows,
+    find_rows,
+    pager_from_links,
+    pager_from_scripts,
+    row_signature,
+)
+
+__all__ = ["parse_page", "looks_not_found", "STANDARD_META"]
+
+log = logging.getLogger(__name__)
+
+STANDARD_META = (
+    "SiteName SiteDomain SiteIDCode ColumnName ColumnDescription ColumnKeywords ColumnType "
+    "ArticleTitle PubDate ContentSource Keywords Author Description Image Url"
+).split()
+_META_CANON = {k.lower(): k for k in STANDARD_META}
+
+# ---------------------------------------------------------------------------
+# soft 404
+# ---------------------------------------------------------------------------
+
+_NOT_FOUND_STRONG = re.compile(
+    r"(?<!\d)404(?!\d)|页面不存在|您访问的页面不存在|您所访问的页面不存在|页面找不到|找不到(?:该|此|您要访问的)?页面|"
+    r"页面未找到|not\s*found|访问的页面已删除|文章不存在|信息不存在|内容不存在|该信息已删除|已被删除|页面已删除|"
+    r"栏目不存在|文档不存在|稿件不存在|页面已失效|链接已失效|无法找到该页",
+    re.I,
+)
+_NOT_FOUND_WEAK = re.compile(r"不存在|找不到|已删除|已撤销|已下线|无法访问|出错了|错误页")
+
+
+def looks_not_found(title: str, text: str) -> bool:
+    """True when a page's own wording says it does not exist (soft 404).
+
+    >>> looks_not_found("404", ""), looks_not_found("通知", "对不起，您访问的页面不存在！")
+    (True, True)
+    >>> looks_not_found("关于清理已删除文件的通知", "根据要求…" * 200)
+    False
+    """
+    t = norm(title)
+    if t and len(t) <= 40 and (_NOT_FOUND_STRONG.search(t) or (len(t) <= 12 and _NOT_FOUND_WEAK.search(t))):
+        return True
+    body = norm(text)
+    if not body:
+        return False
+    if len(body) <= 600 and _NOT_FOUND_STRONG.search(body):
+        return True
+    return len(body) <= 200 and bool(_NOT_FOUND_WEAK.search(body))
+
+
+# ---------------------------------------------------------------------------
+# regions of a page
+# ---------------------------------------------------------------------------
+
+_BREAD_TOKEN = re.compile(
+    r"crumb|bread|^position|^location|weizhi|dqwz|curpos|^current-?pos|^current_?path|^mbx|lujing|nav-?path|"
+    r"^dqlm$|^path$|^local$|^posi$|^place$|^curmbs"
+)
+_BREAD_TEXT = ("当前位置", "您的位置", "您现在的位置", "您当前的位置", "所在位置", "当前所在位置", "位置：", "位置:")
+_RELATED_TOKEN = re.compile(r"xgjd|xgwj|xglj|xgxw|xgyd|xgzc|glzc|related|relevant|relation|relalink|^abouts?$|zcjd_box")
+RELATED_WORDS = (
+    "相关文件", "相关解读", "相关链接", "原文链接", "相关阅读", "相关新闻", "相关推荐", "政策解读", "解读文件",
+    "关联政策", "相关政策", "关联文件", "关联阅读", "相关稿件", "相关信息", "相关文章", "文件解读", "图片解读", "视频解读",
+)
+_FOOTER_TOKEN = re.compile(r"^(?:foot|footer|bottom|copyright|banquan|bq|db|site-?info|gb-footer)(?:$|[_\-\d]|box|wrap|er)|[_\-](?:footer|foot)$")
+_NAV_TOKEN = re.compile(
+    r"^(?:nav|menu|header|topbar|top|banner|daohang|dh|sitemap|toolbar|mainnav|subnav|topnav|navbar|head-nav|headnav)(?:$|[_\-\d]|s$|bar|box|wrap|list|nav|menu)"
+    r"|[_\-](?:nav|navs|menu|menus|navbar|daohang)$|^\w*(?:nav|menu)$"
+)
+
+REGION_ORDER = ("breadcrumb", "related", "footer", "nav")
+
+
+def _tokens(e: etree._Element) -> list[str]:
+    return f"{e.get('class') or ''} {e.get('id') or ''}".lower().split()
+
+
+def own_region(e: etree._Element) -> str | None:
+    """The region an element itself announces (tag, class/id, or leading words)."""
+    tag = e.tag
+    if tag == "footer":
+        return "footer"
+    if tag in ("nav", "header"):
+        return "nav"
+    if e.get("class") is not None or e.get("id") is not None:
+        toks = _tokens(e)
+        if any(_BREAD_TOKEN.search(t) for t in toks):
+            return "breadcrumb"
+        if any(_RELATED_TOKEN.search(t) for t in toks):
+            return "related"
+        if any(_FOOTER_TOKEN.search(t) for t in toks):
+            return "footer"
+        if any(_NAV_TOKEN.search(t) for t in toks):
+            return "nav"
+    if tag in ("div", "p", "td", "dl", "ul", "li", "section", "span"):
+        own = norm(e.text)[:12]
+        if own.startswith(_BREAD_TEXT) and len(text_of(e)) <= 300:
+            return "breadcrumb"
+        if tag == "span":
+            return None
+        h = own or head_text(e, 12)
+        if h.startswith(RELATED_WORDS) and len(text_of(e)) <= 1500:
+            return "related"
+    return None
+
+
+class Regions:
+    """Memoised region lookup for elements (innermost announcing ancestor wins)."""
+
+    def __init__(self, body: etree._Element | None, list_rows: set[etree._Element]):
+        self.body = body
+        self.list_rows = list_rows
+        self._own: dict[etree._Element, str | None] = {}
+        self._ctx: dict[etree._Element, str] = {}
+
+    def own(self, e: etree._Element) -> str | None:
+        if e in self._own:
+            return self._own[e]
+        if e in self.list_rows:
+            r: str | None = "list"
+        else:
+            r = own_region(e)
+            if r is None and e is self.body:
+                r = "body"
+        self._own[e] = r
+        return r
+
+    def context(self, e: etree._Element) -> str:
+        path = []
+        cur: etree._Element | None = e
+        result = "other"
+        while cur is not None:
+            if cur in self._ctx:
+                result = self._ctx[cur]
+                break
+            path.append(cur)
+            r = self.own(cur)
+            if r is not None:
+                result = r
+                break
+            cur = cur.getparent()
+        for p in path:
+            self._ctx[p] = result
+        return result
+
+    def boilerplate(self, e: etree._Element) -> bool:
+        """Skip predicate for text walks: nav, footer, breadcrumb, related blocks, list rows."""
+        r = self.own(e)
+        return r is not None and r != "body"
+
+
+# ---------------------------------------------------------------------------
+# body container
+# ---------------------------------------------------------------------------
+
+_BODY_STRONG = re.compile(
+    r"(?:^|\s)(?:trs_editor|trs_ueditor|zoom|zoomcon|ivs_content|ucap-content|xiangqnr|article_content|"
+    r"article-content|articlecontent|article_con|art_con|artcon|contenttext|content_text|con_text|detail-content|"
+    r"detail_content|news_content|newscontent|pages_content|pages-content|maintext|main_text|textcontent|"
+    r"text_content|zwnr|zw_content|view_content|info_content|conttext|art-content|nr_con|bt_content|"
+    r"article-body|article_body|artibody|content_body|detail-body|wenzhang|wz_content)(?:\s|$)"
+)
+_BODY_WEAK = re.compile(r"(?:^|[\s_\-])(?:content|article|detail|zw|text|cont|con|main|view|nr|xq)(?:$|[\s_\-])")
+
+
+def find_body(root: etree._Element, html: str) -> etree._Element | None:
+    """The article content container, or None."""
+    strong: list[tuple[int, etree._Element]] = []
+    weak: list[tuple[int, etree._Element]] = []
+    for e in root.iter():
+        if not is_el(e):
+            if isinstance(e, etree._Comment) and "ZJEG_RSS.content.begin" in (e.text or ""):
+                p = e.getparent()
+                if p is not None:
+                    strong.append((10**6, p))
+            continue
+        if e.tag == "ucapcontent":
+            strong.append((len(text_of(e)), e))
+            continue
+        a = attr_str(e)
+        if not a:
+            continue
+        if _BODY_STRONG.search(a):
+            strong.append((len(text_of(e)), e))
+        elif e.tag in ("div", "td", "article", "section") and _BODY_WEAK.search(a) and own_region(e) is None:
+            weak.append((0, e))
+    if strong:
+        best = max(strong, key=lambda x: x[0])
+        if best[0] > 0:
+            return best[1]
+    # paragraph density: the parent holding most paragraph text
+    score: dict[etree._Element, int] = {}
+    for p in root.iter("p", "br"):
+        parent = p.getparent()
+        if parent is None:
+            continue
+        n = len(text_of(p)) if p.tag == "p" else len(norm(p.tail))
+        if n:
+            score[parent] = score.get(parent, 0) + n
+    if score:
+        parent, n = max(score.items(), key=lambda x: x[1])
+        if n >= 80:
+            return parent
+    return None
+
+
+# ---------------------------------------------------------------------------
+# meta tags
+# ---------------------------------------------------------------------------
+
+
+def read_meta(root: etree._Element) -> dict[str, str]:
+    """Named meta tags: standard ones under canonical names, vendor ones as written."""
+    out: dict[str, str] = {}
+    for m in root.iter("meta"):
+        name = norm(m.get("name") or m.get("property") or m.get("itemprop"))
+        if not name:
+            continue
+        content = norm(m.get("content"))
+        key = _META_CANON.get(name.lower(), name)
+        if key in out and out[key]:
+            continue
+        out[key] = content[:2000]
+    return out
+
+
+# ---------------------------------------------------------------------------
+# titles
+# ---------------------------------------------------------------------------
+
+_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]+|\s-+\s|--+|——|—|\s–\s|-{1}(?=[^\d]*(?:政府|网|局|委|厅|办|部|中心|门户)))\s*")
+_SITEISH = re.compile(r"政府|网站|门户|网$|官网|之窗|局$|委员会$|厅$|办公室$|部$|中心$|管委会$|政务|首页")
+_TITLE_ATTR = re.compile(
+    r"(?:^|[\s_\-])(?:title|tit|bt|biaoti|ivs_title|articletitle|article-title|article_title|arttitle|art_title|"
+    r"news_title|newstitle|detail-title|detail_title|con-title|con_title|content-title|content_title|xxgk_title|"
+    r"zw-title|zwtitle|h-title|main-title|doc-title|doctitle|sp_title|wztitle|tittle|titles|bt_title)(?:$|[\s_\-\d])"
+)
+
+
+def split_title(title: str, site_name: str = "") -> str:
+    """``<title>`` without its site-name parts (``通知_XX市人民政府`` -> ``通知``)."""
+    t = norm(title)
+    if not t:
+        return ""
+    parts = [p for p in _TITLE_SPLIT.split(t) if p and p.strip()]
+    if len(parts) <= 1:
+        if site_name and t.endswith(site_name) and t != site_name:
+            return t[: -len(site_name)].rstrip(" _-|—")
+        return t
+    keep = [p for p in parts if p != site_name and not (site_name and site_name.startswith(p)) and not _SITEISH.search(p)]
+    if keep:
+        return keep[0]
+    return parts[0]
+
+
+def _similar(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    a2, b2 = re.sub(r"\s", "", a), re.sub(r"\s", "", b)
+    if a2 == b2:
+        return True
+    short, long_ = sorted((a2, b2), key=len)
+    return len(short) >= 6 and (long_.startswith(short) or long_.endswith(short) or short in long_)
+
+
+def heading_candidates(root: etree._Element, regions: Regions) -> list[tuple[etree._Element, str]]:
+    out: list[tuple[etree._Element, str]] = []
+    seen: set[str] = set()
+
+    def add(e: etree._Element) -> None:
+        t = text_of(e)
+        if 2 <= len(t) <= 200 and t not in seen and regions.context(e) not in ("nav", "footer", "related", "list", "breadcrumb"):
+            seen.add(t)
+            out.append((e, t))
+
+    for e in root.iter("h1"):
+        add(e)
+    for e in root.iter():
+        if is_el(e) and e.tag not in ("meta", "title", "body", "html", "a", "img", "input") and _TITLE_ATTR.search(attr_str(e)):
+            add(e)
+    for e in root.iter("h2", "h3"):
+        add(e)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# visible date
+# ---------------------------------------------------------------------------
+
+_LABEL = re.compile(
+    r"(发布时间|发布日期|发稿时间|发表时间|发表日期|上传时间|信息时间|公开日期|公开时间|发布于|publishtime|"
+    r"生成日期|发文日期|印发日期|成文日期|成文时间|时间|日期)",
+    re.I,
+)
+_LABEL_RANK = {
+    "发布时间": 0, "发布日期": 0, "发稿时间": 0, "发表时间": 0, "发表日期": 0, "上传时间": 0, "信息时间": 0,
+    "公开日期": 0, "公开时间": 0, "发布于": 0, "publishtime": 0,
+    "时间": 1, "日期": 1, "生成日期": 2, "发文日期": 2, "印发日期": 2, "成文日期": 3, "成文时间": 3,
+}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DATE_ATTR = re.compile(r"date|time|pubtime|fbsj|fbrq|riqi|\brq\b|publish|\bsj\b|ivs_date")
+_SOURCE_WORDS = re.compile(r"来源|作者|浏览|点击|字号|阅读|编辑|责任编辑|信息来源|打印|分享")
+
+
+def _labeled(text: str) -> list[tuple[int, int, FoundDate]]:
+    """(rank, position, date) for every 'label: date' in text."""
+    out = []
+    for m in _LABEL.finditer(text):
+        label = m.group(1).lower() if m.group(1).lower() == "publishtime" else m.group(1)
+        if label in ("时间", "日期") and m.start() > 0 and _CJK.match(text[m.start() - 1]):
+            continue  # 开始时间, 留言时间, 更新日期 ...
+        window = text[m.end(): m.end() + 40]
+        for found in find_dates(window):
+            lead = window[: found.start]
+            if re.fullmatch(r"[\s:：\[\(（【】\]\)）\t]*", lead):
+                out.append((_LABEL_RANK[label], m.start(), found))
+            break
+    return out
+
+
+def _short_dated_lines(text: str) -> Iterable[tuple[int, FoundDate]]:
+    pos = 0
+    for line in text.split("\n"):
+        if len(line) <= 90 and not re.search(r"今天|今日|星期|周[一二三四五六日]", line):
+            for found in find_dates(line):
+                rest = (line[: found.start] + line[found.end:]).strip(" []()（）【】\t")
+                if not rest or _SOURCE_WORDS.search(rest) or len(rest) <= 4:
+                    yield pos, found
+                break
+        pos += len(line) + 1
+
+
+def visible_date(
+    root: etree._Element, regions: Regions, body: etree._Element | None, title: str
+) -> FoundDate | None:
+    """The publish date a reader sees on the page (not from nav, footer or related lists)."""
+    text = lines_of(root, skip=regions.boilerplate, mark=body)
+    i1, i2 = text.find("\x01"), text.find("\x02")
+    if i1 >= 0 and i2 > i1:
+        outside, inside = text[:i1] + "\n" + text[i2 + 1:], text[i1 + 1: i2]
+        before_body = text[:i1]
+    else:
+        outside, inside, before_body = text, "", text
+    for e in root.iter("publishtime"):
+        d = find_dates(text_of(e))
+        for found in d:
+            return found
+    hits = _labeled(outside)
+    if hits:
+        return min(hits, key=lambda h: (h[0], h[1]))[2]
+    # element marked as a date (id/class), short text
+    for e in root.iter():
+        if not is_el(e) or e.tag in ("a", "meta", "script", "style", "input", "option", "select", "li", "ul"):
+            continue
+        a = attr_str(e)
+        if not a or not _DATE_ATTR.search(a):
+            continue
+        t = text_of(e)
+        if not t or len(t) > 90 or re.search(r"今天|今日|星期", t):
+            continue
+        if body is not None and _inside(e, body):
+            continue
+        ctx = regions.context(e)
+        if ctx in ("nav", "footer", "related", "list", "breadcrumb"):
+            continue
+        for found in find_dates(t):
+            return found
+    # a short line near the heading: '2024-09-12 10:10' or '来源：XX 2024-10-17 08:03'
+    start = 0
+    if title:
+        k = before_body.find(title[:20])
+        if k >= 0:
+            start = k
+    for pos, found in _short_dated_lines(before_body[start:]):
+        return found
+    hits = [h for h in _labeled(inside) if h[0] <= 1 and h[1] < 400]
+    if hits:
+        return min(hits, key=lambda h: (h[0], h[1]))[2]
+    return None
+
+
+def _inside(e: etree._Element, container: etree._Element) -> bool:
+    cur: etree._Element | None = e
+    while cur is not None:
+        if cur is container:
+            return True
+        cur = cur.getparent()
+    return False
+
+
+# ---------------------------------------------------------------------------
+# breadcrumbs, info table, doc number, footer, js boxes
+# ---------------------------------------------------------------------------
+
+_BREAD_SEP = re.compile(r"[>›»→＞/|]+|&gt;")
+_BREAD_LABEL = re.compile(r"^(?:当前位置|您的位置|您现在的位置|您当前的位置|所在位置|当前所在位置|位置)\s*[:：]?\s*")
+
+
+def read_breadcrumbs(root: etree._Element, regions: Regions, base_url: str) -> list[dict[str, str]]:
+    container = None
+    for e in root.iter():
+        if is_el(e) and e.tag not in ("html", "body", "a") and regions.own(e) == "breadcrumb":
+            t = text_of(e)
+            if 2 <= len(t) <= 400:
+                container = e
+                break
+    if container is None:
+        return []
+    items: list[dict[str, str]] = []
+
+    def add_text(s: str | None) -> None:
+        if not s:
+            return
+        for piece in _BREAD_SEP.split(norm(s)):
+            piece = _BREAD_LABEL.sub("", piece.strip(" :：\t")).strip(" :：")
+            if piece and not re.fullmatch(r"[\W_]+", piece):
+                items.append({"text": piece, "url": ""})
+
+    stack: list[tuple[etree._Element, bool]] = [(container, False)]
+    while stack:
+        e, closing = stack.pop()
+        if closing:
+            if e is not container:
+                add_text(e.tail)
+            continue
+        if not is_el(e) or e.tag in ("script", "style"):
+            if e is not container:
+                add_text(e.tail)
+            continue
+        if e.tag == "a":
+            t = _BREAD_LABEL.sub("", text_of(e)).strip()
+            href = e.get("href")
+            if t:
+                url = ""
+                if href:
+                    u, kind = classify_link(href, base_url, None)
+                    url = u if kind in ("page", "attachment", "external") else ""
+                items.append({"text": t, "url": url})
+            add_text(e.tail)
+            continue
+        add_text(e.text)
+        stack.append((e, True))
+        for c in reversed(e):
+            stack.append((c, False))
+    return items[:20]
+
+
+INFO_LABELS = (
+    "索引号", "发布机构", "发文机关", "发文单位", "发布单位", "成文日期", "发布日期", "生成日期", "公开日期",
+    "印发日期", "施行日期", "废止日期", "文号", "发文字号", "文件编号", "主题分类", "体裁分类", "组配分类",
+    "服务对象分类", "有效性", "时效", "公开方式", "公开范围", "公开时限", "分类", "信息分类", "所属主题",
+    "主题词", "关键词", "关键字", "标题", "名称", "信息名称", "内容概述", "公文种类", "文种", "来源", "信息来源",
+    "效力状态", "有效期", "统一编号", "登记号", "发文日期", "文件状态",
+)
+_INFO_SET = frozenset(INFO_LABELS)
+def _spaced(label: str) -> str:
+    return "".join(re.escape(c) + r"[\s\u3000\u00a0]*" for c in label[:-1]) + re.escape(label[-1])
+
+
+_LABEL_ALT = "|".join(_spaced(x) for x in sorted(INFO_LABELS, key=len, reverse=True))
+_INFO_SPLIT = re.compile(r"(" + _LABEL_ALT + r")\s*[:：]")
+_INFO_START = re.compile(r"^(?:" + _LABEL_ALT + r")")
+
+
+def _label_key(s: str) -> str | None:
+    k = re.sub(r"[\s\u3000\u00a0:：]", "", s or "")
+    return k if k in _INFO_SET else None
+
+
+def read_info_table(root: etree._Element) -> dict[str, str]:
+    """信息公开 metadata: label -> value from label/value cells or 'label：value' blocks."""
+    out: dict[str, str] = {}
+    for tr in root.iter("tr"):
+        cells = [c for c in tr if is_el(c) and c.tag in ("td", "th")]
+        if len(cells) < 2 or len(cells) > 12:
+            continue
+        if not any(_INFO_START.match(head_text(c, 10)) for c in cells):
+            continue
+        texts = [text_of(c) for c in cells]
+        for i in range(len(texts) - 1):
+            key = _label_key(texts[i])
+            if key and key not in out and not _label_key(texts[i + 1]):
+                val = texts[i + 1]
+                if len(val) <= 300:
+                    out[key] = val
+    for e in root.iter("li", "p", "div", "span", "td", "dd", "dl", "tr"):
+        if len(e) > 12 or not _INFO_START.match(head_text(e, 10)):
+            continue
+        t = text_of(e)
+        if not t or len(t) > 400 or ("：" not in t and ":" not in t):
+            continue
+        parts = _INFO_SPLIT.split(t)
+        if len(parts) < 3:
+            continue
+        if parts[0].strip():
+            continue  # the block must start with a label
+        for j in range(1, len(parts) - 1, 2):
+            key = _label_key(parts[j])
+            val = norm(parts[j + 1])
+            if key and key not in out and val and len(val) <= 200:
+                out[key] = val
+    return out
+
+
+DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fa5A-Za-z]{1,16}\s*[〔\[［【（(]\s*(?:19|20)\d{2}\s*[〕\]］】）)]\s*(?:第\s*)?\d{1,5}\s*号"
+)
+
+
+def find_doc_number(info: dict[str, str], body_text: str, head_text_: str) -> str:
+    for key in ("文号", "发文字号", "文件编号"):
+        v = info.get(key, "")
+        m = DOC_NUMBER.search(v)
+        if m:
+            return norm(m.group(0)).replace(" ", "")
+        if v and re.search(r"\d", v) and len(v) <= 40 and not re.fullmatch(r"[无\-—/]+", v):
+            return v
+    for text in (head_text_, body_text[:400]):
+        m = DOC_NUMBER.search(text or "")
+        if m:
+            return norm(m.group(0)).replace(" ", "")
+    return ""
+
+
+def read_footer(root: etree._Element, regions: Regions, full_text: str) -> dict[str, str]:
+    parts = []
+    for e in root.iter():
+        if is_el(e) and regions.own(e) == "footer":
+            parent = e.getparent()
+            if parent is not None and regions.context(parent) == "footer":
+                continue
+            parts.append(text_of(e))
+    text = " ".join(parts) + " " + full_text[-3000:]
+    out: dict[str, str] = {}
+    m = re.search(r"主办单位\s*[:：]?\s*([^\s|，,。;；:：]{2,40})", text)
+    if m:
+        out["主办单位"] = m.group(1)
+    m = re.search(r"网站标识码\s*[:：]?\s*([0-9A-Za-z]{10})", text)
+    if m:
+        out["网站标识码"] = m.group(1)
+    m = re.search(r"([\u4e00-\u9fa5]\s*ICP\s*[备证]\s*[:：]?\s*\d+\s*号(?:\s*-\s*\d+)?)", text, re.I)
+    if m:
+        out["ICP备案"] = re.sub(r"\s", "", m.group(1))
+    m = re.search(r"([\u4e00-\u9fa5]\s*公网安备\s*\d+\s*号?)", text) or re.search(
+        r"公安(?:机关)?备案号?\s*[:：]?\s*([\d\-]{6,})", text
+    )
+    if m:
+        out["公安备案"] = re.sub(r"\s", "", m.group(1))
+    return out
+
+
+_JS_BOX_NAMES = (
+    "相关解读", "政策解读", "相关文件", "政策文件", "关联政策", "相关链接", "相关政策", "原文链接", "关联文件",
+    "相关阅读", "解读文件", "文件解读", "图片解读", "视频解读",
+)
+_TEMPLATE_ATTRS = ("ms-repeat", "ms-for", "v-for", "ms-each", "data-repeat", "ng-repeat")
+
+
+def find_js_boxes(root: etree._Element, scripts: list[str], base_url: str) -> list[str]:
+    """Relation boxes that JavaScript fills and the static HTML leaves empty."""
+    out: list[str] = []
+    for e in root.iter("div", "section", "dl", "td", "aside"):
+        label = ""
+        for sub in e.iter():
+            if sub is e or not is_el(sub):
+                continue
+            t = norm(sub.text)
+            if t in _JS_BOX_NAMES:
+                label = t
+                break
+            if len(t) > 0:
+                break
+        if not label:
+            continue
+        real_links = 0
+        template = False
+        lists = 0
+        for sub in e.iter():
+            if not is_el(sub):
+                continue
+            if any(k in sub.attrib for k in _TEMPLATE_ATTRS):
+                template = True
+            if sub.tag in ("ul", "ol", "dl") or (sub.tag == "div" and sub is not e and "list" in attr_str(sub)):
+                lists += 1
+            if sub.tag == "a":
+                href = sub.get("href")
+                if href is not None:
+                    _, kind = classify_link(href, base_url, None)
+                    if kind in ("page", "attachment", "external") and norm(text_of(sub)) not in ("更多", "more", "MORE", "更多>>"):
+                        real_links += 1
+        rest = text_of(e).replace(label, "", 1).strip()
+        if real_links == 0 and (template or lists) and len(rest) <= 20 and label not in out:
+            out.append(label)
+    joined = "\n".join(scripts)
+    if not out and re.search(r"enableReldoc\s*:\s*true", joined):
+        out.append("相关文件")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# body details
+# ---------------------------------------------------------------------------
+
+_HEAD_LINE = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|第[一二三四五六七八九十百\d]+[章节条部分]|\d{1,2}[.．、](?!\d))"
+)
+
+
+def body_headings(body: etree._Element, body_lines: str) -> list[str]:
+    out: list[str] = []
+    for e in body.iter("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b"):
+        t = text_of(e)
+        if 2 <= len(t) <= 50 and t not in out:
+            if e.tag in ("strong", "b"):
+                parent = e.getparent()
+                if parent is not None and len(text_of(parent)) > len(t) + 30:
+                    continue
+            out.append(t)
+    for line in body_lines.split("\n"):
+        if len(line) <= 60 and _HEAD_LINE.match(line) and line not in out:
+            out.append(line)
+    return out[:200]
+
+
+def body_tables(body: etree._Element) -> list[list[list[str]]]:
+    """Tables in the body as rows of cell texts (colspan/rowspan expanded)."""
+    tables = []
+    for t in body.iter("table"):
+        if any(p.tag == "table" for p in t.iterancestors()) and t is not body:
+            pass
+        rows: list[list[str]] = []
+        pending: dict[int, tuple[int, str]] = {}
+        for tr in t.iter("tr"):
+            # rows of nested tables belong to those tables
+            owner = next((p for p in tr.iterancestors("table")), None)
+            if owner is not t:
+                continue
+            row: list[str] = []
+            col = 0
+            cells = [c for c in tr if is_el(c) and c.tag in ("td", "th")]
+            ci = 0
+            while ci < len(cells) or col in pending:
+                if col in pending:
+                    left, txt = pending[col]
+                    row.append(txt)
+                    if left <= 1:
+                        del pending[col]
+                    else:
+                        pending[col] = (left - 1, txt)
+                    col += 1
+                    continue
+                c = cells[ci]
+                ci += 1
+                txt = text_of(c)
+                try:
+                    cs = max(1, min(50, int(c.get("colspan") or 1)))
+                except ValueError:
+                    cs = 1
+                try:
+                    rs = max(1, min(500, int(c.get("rowspan") or 1)))
+                except ValueError:
+                    rs = 1
+                for _ in range(cs):
+                    row.append(txt)
+                    if rs > 1:
+                        pending[col] = (rs - 1, txt)
+                    col += 1
+            if any(x for x in row):
+                rows.append(row)
+        if rows:
+            tables.append(rows)
+        if len(tables) >= 50:
+            break
+    return tables
+
+
+_EMPTY = re.compile(r"^(?:暂无(?:相关)?(?:信息|数据|内容|记录|文章|公开信息|数据信息)|没有(?:相关)?(?:记录|信息|数据|内容)|无相关(?:信息|数据|记录))")
+
+
+# ---------------------------------------------------------------------------
+# main entry
+# ---------------------------------------------------------------------------
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def _parse_tree(html: str) -> etree._Element | None:
+    html = html.replace("\x00", "")
+    html = _XML_DECL.sub("", html, count=1)
+    if not html.strip():
+        return None
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        try:
+            root = lxml.html.fragment_fromstring(html, create_parent="div")
+        except (etree.ParserError, ValueError):
+            return None
+    return root
+
+
+def parse_page(
+    html: str, url: str, *, charset: str = "", internal_hosts: Iterable[str] | None = None
+) -> PageFacts:
+    """Read a decoded HTML page into :class:`PageFacts`.  Never raises."""
+    facts = PageFacts(url=url, charset=charset)
+    try:
+        d = date_from_url(url)
+        facts.url_date = d.isoformat() if d else None
+        root = _parse_tree(html or "")
+        if root is None:
+            _finish_dates(facts)
+            return facts
+        _fill(facts, root, html, url, internal_hosts)
+    except Exception:  # noqa: BLE001 - a broken page must never stop a crawl
+        log.warning("extract: could not fully read %s", url, exc_info=True)
+    try:
+        _finish_dates(facts)
+    except Exception:  # noqa: BLE001
+        pass
+    return facts
+
+
+def _finish_dates(f: PageFacts) -> None:
+    for value, source in ((f.visible_date, "visible"), (f.meta_date, "meta"), (f.url_date, "url")):
+        if value:
+            f.published, f.published_source = value, source
+            return
+
+
+def _base_url(root: etree._Element, url: str) -> str:
+    for b in root.iter("base"):
+        href = (b.get("href") or "").strip()
+        if href and not href.startswith(("javascript", "#")):
+            try:
+                return urljoin(url, href)
+            except ValueError:
+                return url
+    return url
+
+
+def _fill(facts: PageFacts, root: etree._Element, html: str, url: str, internal_hosts: Iterable[str] | None) -> None:
+    hosts = [h.lower() for h in internal_hosts] if internal_hosts else [host_of(url)]
+    base = _base_url(root, url)
+
+    scripts: list[str] = []
+    datastores: list[str] = []
+    for s in root.iter("script"):
+        txt = s.text or ""
+        if "<datastore" in txt.lower() or "<record" in txt.lower():
+            datastores.append(txt)
+        if txt:
+            scripts.append(txt)
+
+    meta = read_meta(root)
+    std = {k: v for k, v in meta.items()}
+    facts.meta = std
+    facts.site_name = std.get("SiteName", "")
+    md = parse_date(std.get("PubDate")) or parse_date(std.get("published")) or parse_date(std.get("publishdate")) \
+        or parse_date(std.get("article:published_time"))
+    facts.meta_date = md.isoformat() if md else None
+
+    body = find_body(root, html)
+    all_anchors = [a for a in root.iter("a", "area") if a.get("href") is not None]
+
+    # list rows (before regions so their links get the 'list' context)
+    pre = Regions(body, set())
+
+    def keep(a: etree._Element) -> bool:
+        return pre.context(a) not in ("nav", "footer", "breadcrumb")
+
+    groups = find_rows(all_anchors, keep)
+    main_rows: list[Row] = []
+    if groups:
+        biggest = groups[0]
+        sig = row_signature(biggest[0])
+        main_rows = [r for g in groups if len(g) >= 2 or g is biggest for r in g if row_signature(r) == sig and (len(g) >= 2 or g is biggest)]
+    ds_rows = []
+    for ds in datastores:
+        ds_rows.extend(datastore_rows(ds))
+
+    title_tag = ""
+    for t in root.iter("title"):
+        title_tag = text_of(t)
+        break
+
+    # kind (first guess, refined after title/date)
+    body_strong = body is not None and len(text_of(body)) > 100
+    dated_rows = len(main_rows) + len(ds_rows)
+
+    scripts_pages, sc_count, sc_records = pager_from_scripts(scripts, url)
+    link_pages, link_count = pager_from_links(all_anchors, url, hosts, base)
+
+    has_pager = bool(scripts_pages or link_pages or sc_count)
+    art_meta = bool(std.get("ArticleTitle"))
+    if art_meta:
+        kind = "article"
+    elif (dated_rows >= 3 or ds_rows or (has_pager and dated_rows >= 1)) and not (body_strong and len(main_rows) < 5 and not ds_rows):
+        kind = "listing"
+    elif std.get("PubDate"):
+        kind = "article"
+    elif std.get("ColumnName") and not std.get("ArticleTitle") and (dated_rows or has_pager or not body_strong):
+        kind = "listing"
+    elif dated_rows >= 2 or (has_pager and not body_strong):
+        kind = "listing"
+    else:
+        kind = "unknown"
+
+    list_set = {r.element for r in main_rows} if kind == "listing" else set()
+    regions = Regions(body, list_set)
+
+    # breadcrumbs, titles
+    facts.breadcrumbs = read_breadcrumbs(root, regions, base)
+    heads = heading_candidates(root, regions)
+    site = facts.site_name
+    tprefix = split_title(title_tag, site)
+    meta_title = std.get("ArticleTitle", "")
+    article_title = ""
+    for _e, t in heads:
+        ref = meta_title if _similar(t, meta_title) else tprefix if _similar(t, tprefix) else ""
+        if ref:
+            # a heading that carries extra words (date line, 'print') yields to the reference
+            article_title = t if len(t) <= len(ref) + 2 else ref
+            break
+    if not article_title:
+        article_title = meta_title or tprefix or (heads[0][1] if heads else "")
+
+    # dates
+    vd = visible_date(root, regions, body, article_title)
+    if vd is not None:
+        facts.visible_date = vd.date.isoformat()
+        facts.visible_date_raw = vd.raw
+
+    if kind == "unknown":
+        if body_strong and (heads or title_tag) and (vd is not None or facts.meta_date):
+            kind = "article"
+        elif body is not None and heads and vd is not None:
+            kind = "article"
+        else:
+            kind = "other"
+    facts.kind = kind
+
+    # column
+    col = std.get("ColumnName", "")
+    if site and col.startswith(site) and col != site:
+        col = col[len(site):].strip(" _-|>")
+    if col and (col.isdigit() or _similar(col, meta_title) or (article_title and col == article_title) or col == site):
+        col = ""
+    if not col and facts.breadcrumbs:
+        for item in reversed(facts.breadcrumbs):
+            t = item["text"]
+            if t in ("正文", "详情", "正文内容", "内容", "文章", "详细内容", "浏览文章", "信息详情", "详细信息", "内容详情", "阅读正文"):
+                continue
+            if kind == "article" and _similar(t, article_title):
+                continue
+            col = t
+            break
+    if not col and kind == "listing":
+        col = tprefix
+    facts.column = col
+
+    if kind == "listing":
+        facts.title = (col if col else tprefix) or article_title
+    else:
+        facts.title = article_title or tprefix
+
+    # body text and friends
+    if body is not None:
+        blines = lines_of(body, skip=lambda e: regions.own(e) in ("nav", "footer", "breadcrumb"))
+        facts.body_text = blines
+        facts.headings = body_headings(body, blines)
+        facts.tables = body_tables(body)
+    facts.info_table = read_info_table(root)
+    head_area = ""
+    if body is not None:
+        head_area = ""
+    facts.doc_number = find_doc_number(facts.info_table, facts.body_text, head_area)
+
+    full_text = lines_of(root)
+    facts.footer = read_footer(root, regions, full_text)
+    facts.js_boxes = find_js_boxes(root, scripts, base)
+
+    # links
+    links: list[Link] = []
+    for e in root.iter("a", "area", "iframe", "frame", "embed", "video", "source", "audio"):
+        link = _make_link(e, base, hosts, regions)
+        if link is not None:
+            links.append(link)
+    # list items
+    items: list[ListItem] = []
+    if kind == "listing":
+        for r in main_rows:
+            items.append(_item(r.anchor, r.found, base, hosts))
+        for frag in ds_rows:
+            a = next((x for x in frag.iter("a") if x.get("href") is not None), None)
+            if a is None:
+                continue
+            rest_dates = list(find_dates(_rest_text(frag)))
+            found = rest_dates[0] if rest_dates else None
+            items.append(_item(a, found, base, hosts))
+            link = _make_link(a, base, hosts, None)
+            if link is not None:
+                link.context = "list"
+                links.append(link)
+    facts.links = links
+    facts.list_items = items
+
+    # pagination
+    pages = scripts_pages or link_pages
+    facts.pagination = pages
+    text_pc, text_rc = counts_from_text(full_text[-5000:]) if kind == "listing" else (None, None)
+    facts.page_count = sc_count or link_count or text_pc
+    facts.record_count = sc_records if sc_records is not None else text_rc
+    if kind == "listing" and facts.page_count is None and facts.record_count is not None and items:
+        pass
+
+    # empty notice
+    if not items:
+        for e in root.iter():
+            if not is_el(e) or e.tag in ("script", "style", "option", "title"):
+                continue
+            t = norm(e.text)
+            if t and len(t) <= 30 and _EMPTY.match(t) and regions.context(e) not in ("nav", "footer"):
+                facts.empty_notice = True
+                break
+
+    facts.is_not_found = looks_not_found(title_tag, (facts.body_text if body is not None else "") or full_text[:2000])
+    if facts.is_not_found and kind == "article" and len(facts.body_text) > 600:
+        facts.is_not_found = looks_not_found(title_tag, "")
+
+
+def _rest_text(frag: etree._Element) -> str:
+    parts = []
+    for e in frag.iter():
+        if not is_el(e):
+            continue
+        if e.tag != "a" and e.text:
+            parts.append(e.text)
+        if e is not frag and e.tail:
+            parts.append(e.tail)
+    return norm(" ".join(parts))
+
+
+def _item(a: etree._Element, found: FoundDate | None, base: str, hosts: list[str]) -> ListItem:
+    href = a.get("href") or ""
+    u, _kind = classify_link(href, base, hosts)
+    return ListItem(
+        url=u,
+        title=anchor_title(a),
+        date=found.date.isoformat() if found else None,
+        raw_date=found.raw if found else "",
+    )
+
+
+_BINDINGS = ("ms-attr-href", "ms-href", ":href", "v-bind:href", "ng-href", "th:href", "ms-attr-src")
+
+
+def _make_link(e: etree._Element, base: str, hosts: list[str], regions: Regions | None) -> Link | None:
+    tag = e.tag
+    if tag in ("a", "area"):
+        raw = e.get("href")
+        binding = next((e.get(b) for b in _BINDINGS if e.get(b) is not None), None)
+        if raw is None:
+            if binding is not None:
+                raw = binding
+                kind_override = "placeholder"
+            elif e.get("hhref") is not None:
+                raw = e.get("hhref") or ""
+                kind_override = None
+            else:
+                return None
+        else:
+            kind_override = "placeholder" if binding is not None and not raw.strip() else None
+    elif tag in ("iframe", "frame", "embed", "video", "source", "audio"):
+        raw = e.get("src")
+        if not raw:
+            return None
+        kind_override = None
+    else:
+        return None
+    url, kind = classify_link(raw, base, hosts)
+    if kind_override:
+        kind, url = kind_override, raw
+    if tag in ("embed", "video", "source", "audio") and kind == "page":
+        if not is_attachment_url(url):
+            return None
+        kind = "attachment"
+    if tag in ("embed", "source", "video", "audio") and kind == "page":
+        return None
+    text = text_of(e) if tag in ("a",) else ""
+    if not text:
+        text = norm(e.get("title") or e.get("alt") or "")
+    if not text and tag == "a":
+        img = next(e.iter("img"), None)
+        if img is not None:
+            text = norm(img.get("alt") or img.get("title") or "")
+    ctx = regions.context(e) if regions is not None else "other"
+    if ctx not in ("nav", "breadcrumb", "list", "body", "related", "footer", "other"):
+        ctx = "other"
+    return Link(url=url, text=text[:300], kind=kind, context=ctx, tag=tag, raw=raw)
