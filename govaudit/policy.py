@@ -88,6 +88,7 @@ EXEMPTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("放假", re.compile(r"放假")),
     ("采购", re.compile(r"采购|招标|中标|成交|比选")),
     ("会议", re.compile(r"会议纪要|会议召开|召开")),
+    ("活动通知", re.compile(r"(?:开展|举办|举行|组织|参加).{0,60}(?:活动|培训|比赛|大赛|竞赛|评选|展览|展演|论坛|讲座|宣传周|宣传月)")),
 )
 
 #: 文号 such as 清政办发〔2026〕12号, with 〔〕 [] ［］ （） () 【】 variants.

@@ -78,3 +78,19 @@ def test_wuhan_hidden_jiedu_box_on_a_policy_page_asks_for_manual_confirmation(tm
     [f] = _run(tmp_path, [page], missing_interpretation)
     assert f.severity == "low" and f.data["needs_manual_confirmation"] is True
     assert "相关解读" in f.reason
+
+
+@pytest.mark.parametrize(
+    "name,url",
+    [
+        ("shanghai_wsjkw_article.html", "https://wsjkw.sh.gov.cn/jcws2/20240511/a.html"),  # 关于开展…主题宣传活动的通知
+        ("trs_moe_article.html", "http://www.moe.gov.cn/srcsite/A12/moe_1407/s3020/202406/t20240611_1135370.html"),
+        ("ucap_sichuan_article_jyda.html", "https://wsjkw.sc.gov.cn/2025/6/3/abc.shtml"),  # 人大建议答复
+    ],
+)
+def test_real_work_notices_and_replies_with_a_wenhao_need_no_jiedu(tmp_path, name, url):
+    facts = _facts(name, url)
+    assert facts.doc_number  # a 文号 alone does not make a policy that needs a 解读
+    analysis = analyse([facts])
+    assert analysis.documents == [] and len(analysis.exempt) == 1
+    assert _run(tmp_path, [facts], missing_interpretation) == []
