@@ -26,6 +26,7 @@ cells mean "same as above"; prose sections with numbered items and no units.
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 import tomllib
@@ -235,6 +236,10 @@ def _extract(ex: dict[str, Any], text: str) -> Any:
             mo, day = cn_number(m.group(1)), cn_number(m.group(2))
             if mo and day and 1 <= mo <= 12 and 1 <= day <= 31:
                 return f"{mo:02d}-{day:02d}"
+        elif ex["kind"] == "month_end":
+            mo = cn_number(m.group(1))
+            if mo and 1 <= mo <= 12:
+                return f"{mo:02d}-{calendar.monthrange(2023, mo)[1]:02d}"  # a common year: 02-28
         else:
             raise ValueError(f"unknown extractor kind {ex['kind']!r}")
     return None
