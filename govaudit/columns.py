@@ -297,33 +297,37 @@ def parse_list_date(raw: str) -> str | None:
         return None
 
 
+def _iso(value: str | None) -> str | None:
+    """``value``'s first 10 characters when they are a real YYYY-MM-DD date, else None."""
+    if not value:
+        return None
+    try:
+        return _dt.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
+
+
 def item_date(url: str, list_date: str | None, raw_date: str,
               article: PageFacts | None) -> tuple[str | None, str]:
-    """(date, source) of one item: list date, else the article's visible, meta, URL date.
+    """(date, source) of one item: the list row's date, else the article's visible,
+    meta, URL date, else the date in the item's URL.  Impossible dates are skipped.
 
     >>> item_date("http://x.gov.cn/a.html", None, "", None)
     (None, 'none')
-    >>> item_date("http://x.gov.cn/a/202503/t20250310_1.htm", None, "", None)
+    >>> item_date("http://x.gov.cn/a/202503/t20250310_1.htm", "2026-02-30", "", None)
     ('2025-03-10', 'url')
     """
-    if list_date:
-        return list_date[:10], "list"
-    parsed = parse_list_date(raw_date)
-    if parsed:
-        return parsed, "list"
+    candidates: list[tuple[str | None, str]] = [(list_date, "list"), (parse_list_date(raw_date), "list")]
     if article is not None:
-        if article.visible_date:
-            return article.visible_date[:10], "visible"
-        if article.meta_date:
-            return article.meta_date[:10], "meta"
-        if article.url_date:
-            return article.url_date[:10], "url"
-        if article.published and article.published_source in ("visible", "meta", "url"):
-            return article.published[:10], article.published_source
-    got = url_date(url)
-    if got:
-        return got, "url"
-    return None, "none"
+        candidates += [(article.visible_date, "visible"), (article.meta_date, "meta"), (article.url_date, "url")]
+        if article.published_source in ("visible", "meta", "url"):
+            candidates.append((article.published, article.published_source))
+    for value, source in candidates:
+        got = _iso(value)
+        if got:
+            return got, source
+    got = _iso(url_date(url))
+    return (got, "url") if got else (None, "none")
 
 
 # ---------------------------------------------------------------------------
@@ -371,6 +375,42 @@ def _page_name(facts: PageFacts) -> str:
     return (facts.title or "").strip()
 
 
+@dataclass
+class _Crawl:
+    """The pages of a run indexed by URL (as requested, final and as the facts say)."""
+
+    pages: list[tuple[dict[str, Any], PageFacts]]
+    fetches: Mapping[str, dict[str, Any]]
+    table: Mapping[str, Mapping[str, Any]]
+    explicit: Mapping[str, Any] | None
+    start_key: str | None
+    facts: dict[str, PageFacts] = field(default_factory=dict)
+    fetch: dict[str, dict[str, Any]] = field(default_factory=dict)
+    nav_names: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for fetch, facts in self.pages:
+            for u in (fetch.get("url"), fetch.get("final_url"), facts.url):
+                if u:
+                    self.facts.setdefault(_norm(u), facts)
+                    self.fetch.setdefault(_norm(u), fetch)
+        self.nav_names = _nav_names(self.pages)
+
+    def fetch_of(self, url: str) -> dict[str, Any] | None:
+        return self.fetch.get(_norm(url)) or self.fetches.get(url) or self.fetches.get(_norm(url))
+
+    def is_start(self, url: str) -> bool:
+        return bool(self.start_key) and listing_key(url)[0] == self.start_key
+
+    def classify(self, name: str, facts: PageFacts | None) -> str:
+        column_type = facts.meta.get("ColumnType", "") if facts is not None else ""
+        return classify(name, self.table, column_type=column_type, explicit=self.explicit)
+
+
+#: One crawled page of a listing: (page number, crawl order, URL, facts).
+_Member = tuple[int, int, str, PageFacts]
+
+
 def build_columns(
     pages: Iterable[tuple[dict[str, Any], PageFacts]],
     *,
@@ -385,139 +425,129 @@ def build_columns(
     requested URLs by URL (to tell an unreachable nav target from one never
     requested); ``explicit`` the site config's name -> class mapping.
     """
-    pages = list(pages)
-    fetches = fetches or {}
-    by_url: dict[str, PageFacts] = {}
-    fetch_by_url: dict[str, dict[str, Any]] = {}
-    for fetch, facts in pages:
-        for u in (fetch.get("url"), fetch.get("final_url"), facts.url):
-            if u:
-                by_url.setdefault(_norm(u), facts)
-                fetch_by_url.setdefault(_norm(u), fetch)
+    crawl = _Crawl(list(pages), fetches or {}, table, explicit,
+                   listing_key(start_url)[0] if start_url else None)
+    members, announced = _group_listings(crawl)
+    columns: dict[str, Column] = {
+        root: _listing_column(crawl, rows, announced.get(root, set())) for root, rows in members.items()
+    }
+    key_to_root = {listing_key(u)[0]: root for root, rows in members.items() for _, _, u, _ in rows}
+    columns.update(_nav_columns(crawl, set(key_to_root)))
+    _add_breadcrumbed_articles(crawl, columns, key_to_root)
+    out = list(columns.values())
+    for col in out:
+        col.label = str((table.get(col.cls) or {}).get("label", col.cls))
+    return out
 
-    nav_names = _nav_names(pages)
-    start_key = listing_key(start_url)[0] if start_url else None
 
-    # 1. group listing pages by key, joined through their pagers
+def _group_listings(crawl: _Crawl) -> tuple[dict[str, list[_Member]], dict[str, set[str]]]:
+    """Listing pages grouped into listings (root key -> pages, first page first), and
+    the page URLs each listing's pager announces."""
     groups = _Groups()
-    listing_pages: list[tuple[dict[str, Any], PageFacts]] = []
-    for fetch, facts in pages:
-        if facts.kind != "listing":
-            continue
+    listing_pages: list[tuple[str, PageFacts]] = []
+    for fetch, facts in crawl.pages:
         url = fetch.get("url") or facts.url
-        if start_key and listing_key(url)[0] == start_key:
+        if facts.kind != "listing" or crawl.is_start(url):
             continue  # the start page is the homepage, never a listing column
-        listing_pages.append((fetch, facts))
+        listing_pages.append((url, facts))
         key = listing_key(url)[0]
         groups.find(key)
         for p in facts.pagination:
             groups.union(key, listing_key(p)[0])
-
-    members: dict[str, list[tuple[int, int, str, PageFacts]]] = {}
+    members: dict[str, list[_Member]] = {}
     announced: dict[str, set[str]] = {}
-    for order, (fetch, facts) in enumerate(listing_pages):
-        url = fetch.get("url") or facts.url
+    for order, (url, facts) in enumerate(listing_pages):
         key, page_no = listing_key(url)
         root = groups.find(key)
         members.setdefault(root, []).append((page_no, order, url, facts))
         announced.setdefault(root, set()).update(_norm(p) for p in facts.pagination)
-
-    columns: dict[str, Column] = {}
-    for root, rows in members.items():
+    for rows in members.values():
         rows.sort(key=lambda r: (r[0], r[1]))
-        first_url = rows[0][2]
-        # a nav link to any page of the group names the column and gives its listing URL
-        nav_name = ""
-        for _, _, url, _ in rows:
-            nav_name = nav_names.get(listing_key(url)[0], "")
-            if nav_name:
-                break
-        first = rows[0][3]
-        name = nav_name or next((_page_name(f) for _, _, _, f in rows if _page_name(f)), "") or first_url
-        crawled = {_norm(u) for _, _, u, _ in rows}
-        col = Column(
-            name=name,
-            url=first_url,
-            kind="listing",
-            parent=_parent_of(first, name),
-            pages=[u for _, _, u, _ in rows],
-            found_by=["nav", "listing"] if nav_name else ["listing"],
-            status=fetch_by_url.get(_norm(first_url), {}).get("status"),
-        )
-        col.missing_pages = _missing_pages(announced.get(root, set()), crawled)
-        seen: set[str] = set()
-        for _, _, _, facts in rows:
-            col.empty_notice = col.empty_notice or facts.empty_notice
-            if facts.page_count:
-                col.page_count = max(col.page_count or 0, facts.page_count)
-            if facts.record_count:
-                col.record_count = max(col.record_count or 0, facts.record_count)
-            for li in facts.list_items:
-                if _norm(li.url) in seen:
-                    continue
-                seen.add(_norm(li.url))
-                date, source = item_date(li.url, li.date, li.raw_date, by_url.get(_norm(li.url)))
-                col.items.append(ColumnItem(url=li.url, title=li.title, date=date, source=source,
-                                            raw_date=li.raw_date))
-        meta_type = first.meta.get("ColumnType", "")
-        col.cls = classify(col.name, table, column_type=meta_type, explicit=explicit)
-        columns[root] = col
+    return members, announced
 
-    # 2. navigation targets that are not listings: fixed pages, unreachable or never fetched
-    key_to_root = {listing_key(u)[0]: root for root, rows in members.items() for _, _, u, _ in rows}
-    for _, facts in pages:
+
+def _listing_column(crawl: _Crawl, rows: list[_Member], announced: set[str]) -> Column:
+    """One column from the crawled pages of its listing."""
+    first_url, first = rows[0][2], rows[0][3]
+    # a nav link to any page of the listing names the column
+    nav_name = next((crawl.nav_names[k] for k in (listing_key(u)[0] for _, _, u, _ in rows)
+                     if k in crawl.nav_names), "")
+    name = nav_name or next((_page_name(f) for _, _, _, f in rows if _page_name(f)), "") or first_url
+    col = Column(
+        name=name, url=first_url, kind="listing", parent=_parent_of(first, name),
+        pages=[u for _, _, u, _ in rows],
+        missing_pages=_missing_pages(announced, {_norm(u) for _, _, u, _ in rows}),
+        found_by=["nav", "listing"] if nav_name else ["listing"],
+        status=(crawl.fetch_of(first_url) or {}).get("status"),
+        cls=crawl.classify(name, first),
+    )
+    seen: set[str] = set()
+    for _, _, _, facts in rows:
+        col.empty_notice = col.empty_notice or facts.empty_notice
+        if facts.page_count:
+            col.page_count = max(col.page_count or 0, facts.page_count)
+        if facts.record_count:
+            col.record_count = max(col.record_count or 0, facts.record_count)
+        for li in facts.list_items:
+            if _norm(li.url) in seen:
+                continue
+            seen.add(_norm(li.url))
+            date, source = item_date(li.url, li.date, li.raw_date, crawl.facts.get(_norm(li.url)))
+            col.items.append(ColumnItem(url=li.url, title=li.title, date=date, source=source, raw_date=li.raw_date))
+    return col
+
+
+def _nav_columns(crawl: _Crawl, listing_keys: set[str]) -> dict[str, Column]:
+    """Navigation targets that are not listings: fixed pages, unreachable or never fetched."""
+    out: dict[str, Column] = {}
+    for _, facts in crawl.pages:
         for ln in facts.links:
             if ln.context != "nav" or ln.kind != "page":
                 continue
             key = listing_key(ln.url)[0]
-            if key in key_to_root or (start_key and key == start_key):
+            name = crawl.nav_names.get(key)
+            if not name or key in listing_keys or key in out or crawl.is_start(ln.url):
                 continue
-            name = nav_names.get(key)
-            if not name or key in columns:
-                continue
-            col = Column(name=name, url=ln.url, found_by=["nav"])
-            target = by_url.get(_norm(ln.url))
-            fetch = fetch_by_url.get(_norm(ln.url)) or fetches.get(ln.url) or fetches.get(_norm(ln.url))
-            if fetch is not None:
-                col.status, col.error = fetch.get("status"), fetch.get("error")
-            if target is not None and not _failed(fetch):
-                col.kind = "page"
-                col.empty_notice = target.empty_notice
-                col.body_text = target.body_text
-                col.parent = _parent_of(target, name)
-                col.pages = [ln.url]
-                if target.kind == "article" and (target.visible_date or target.meta_date or target.url_date):
-                    d, s = item_date(ln.url, None, "", target)
-                    col.items.append(ColumnItem(url=ln.url, title=target.title, date=d, source=s))
-                elif target.body_text.strip() and not target.empty_notice:
-                    col.items.append(ColumnItem(url=ln.url, title=target.title or name))
-                col.cls = classify(name, table, column_type=target.meta.get("ColumnType", ""), explicit=explicit)
-            else:
-                col.kind = "unreachable" if _failed(fetch) else "unfetched"
-                col.cls = classify(name, table, explicit=explicit)
-            columns[key] = col
+            out[key] = _page_column(crawl, name, ln.url)
+    return out
 
-    # 3. articles whose breadcrumb points at a known listing add their dates to it
-    for fetch, facts in pages:
+
+def _page_column(crawl: _Crawl, name: str, url: str) -> Column:
+    col = Column(name=name, url=url, found_by=["nav"])
+    target = crawl.facts.get(_norm(url))
+    fetch = crawl.fetch_of(url)
+    if fetch is not None:
+        col.status, col.error = fetch.get("status"), fetch.get("error")
+    if target is None or _failed(fetch):
+        col.kind = "unreachable" if _failed(fetch) else "unfetched"
+        col.cls = crawl.classify(name, None)
+        return col
+    col.kind, col.pages, col.cls = "page", [url], crawl.classify(name, target)
+    col.empty_notice, col.body_text = target.empty_notice, target.body_text
+    col.parent = _parent_of(target, name)
+    if target.kind == "article" and (target.visible_date or target.meta_date or target.url_date):
+        d, s = item_date(url, None, "", target)
+        col.items.append(ColumnItem(url=url, title=target.title, date=d, source=s))
+    elif target.body_text.strip() and not target.empty_notice:
+        col.items.append(ColumnItem(url=url, title=target.title or name))  # content without a date
+    return col
+
+
+def _add_breadcrumbed_articles(crawl: _Crawl, columns: dict[str, Column], key_to_root: dict[str, str]) -> None:
+    """Articles whose last breadcrumb links to a known listing add their dates to it."""
+    for fetch, facts in crawl.pages:
         if facts.kind != "article" or not facts.breadcrumbs:
             continue
         crumb_url = (facts.breadcrumbs[-1].get("url") or "").strip()
-        if not crumb_url:
+        root = key_to_root.get(listing_key(crumb_url)[0]) if crumb_url else None
+        col = columns.get(root) if root else None
+        if col is None:
             continue
-        root = key_to_root.get(listing_key(crumb_url)[0])
-        if root is None or root not in columns:
-            continue
-        col = columns[root]
         url = fetch.get("url") or facts.url
         if any(_norm(it.url) == _norm(url) for it in col.items):
             continue
         d, s = item_date(url, None, "", facts)
         col.items.append(ColumnItem(url=url, title=facts.title, date=d, source=s))
-
-    out = list(columns.values())
-    for col in out:
-        col.label = str((table.get(col.cls) or {}).get("label", col.cls))
-    return out
 
 
 def _missing_pages(announced: set[str], crawled: set[str]) -> list[str]:

@@ -531,3 +531,26 @@ def test_verdict_thresholds_come_from_params(tmp_path: Path) -> None:
     ctx = c.save(tmp_path, params={"veto_stale_columns": 2})
     v = site_verdict(ctx, list(stale_column(ctx)))
     assert v["verdict"] == "不合格" and v["thresholds"]["veto_stale_columns"] == 2
+
+
+def test_impossible_list_date_falls_back_to_the_next_source(tmp_path: Path) -> None:
+    c = Crawl()
+    first = c.listing("工作动态", "gzdt", [[]])
+    facts = next(f for _, f in c.rows if f.url == first)
+    facts.list_items = [ListItem(SITE + "gzdt/202611/t20261120_5.html", "a", "2026-02-30", "2026-02-30")]
+    ctx = c.save(tmp_path)
+    assert list(stale_column(ctx)) == []  # the URL's 2026-11-20 is used, not the impossible list date
+    col = build_columns(ctx.pages(), table=TABLE, start_url=SITE)[0]
+    assert (col.items[0].date, col.items[0].source) == ("2026-11-20", "url")
+
+
+def test_unreachable_and_unfetched_nav_columns_are_not_judged_stale_or_empty(tmp_path: Path) -> None:
+    c = Crawl()
+    c.nav.append(Link(SITE + "tzgg/", "通知公告", context="nav"))
+    c.failed.append(Fetch(url=SITE + "tzgg/", status=None, error="timeout", role="page"))
+    c.nav.append(Link(SITE + "gzdt/", "工作动态", context="nav"))  # never requested
+    ctx = c.save(tmp_path)
+    cols = {col.name: col for col in build_columns(ctx.pages(), table=TABLE, start_url=SITE, fetches=ctx.fetches())}
+    assert (cols["通知公告"].kind, cols["通知公告"].error) == ("unreachable", "timeout")
+    assert cols["工作动态"].kind == "unfetched"
+    assert list(stale_column(ctx)) == [] and list(empty_column(ctx)) == []
