@@ -697,7 +697,7 @@ def _prose_items(paras: list[str]) -> list[_Draft]:
     for p in paras:
         m_top, m_sub = _TOP.match(p), _SUB.match(p)
         num = _numbered(p)
-        if num and (num[0] == last + 1 or (num[0] == 1 and last > 0)):
+        if num and (num[0] == last + 1 or num[0] == 1 or not drafts):  # an excerpt may start at 31.
             last = num[0]
             text = num[1]
             units: list[str] = []
