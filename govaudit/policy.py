@@ -601,25 +601,24 @@ def _bigrams(s: str) -> set[str]:
 
 
 def _match_titles(out: PolicyAnalysis, interps: list[Interpretation], threshold: float, add) -> None:
+    """Title evidence: exact normalised titles first, else fuzzy among candidates that share
+    enough informative character bigrams (common ones such as 办法 or the city name are skipped)."""
     cores = [(d, core_title(d.title)) for d in out.documents]
+    exact: dict[str, list[int]] = defaultdict(list)
     index: dict[str, set[int]] = defaultdict(set)
     for n, (_, c) in enumerate(cores):
+        exact[c].append(n)
         for bg in _bigrams(c):
             index[bg].add(n)
+    common = max(50, len(cores) // 20)
     for i in interps:
         best: list[tuple[float, PolicyDoc, str]] = []
         for q in i.quoted_titles:
             nq = normalise_title(q)
-            grams = _bigrams(nq)
-            if not grams:
+            if nq in exact:
+                best += [(1.0, cores[n][0], q) for n in exact[nq]]
                 continue
-            counts: dict[int, int] = defaultdict(int)
-            for bg in grams:
-                for n in index.get(bg, ()):
-                    counts[n] += 1
-            for n, shared in counts.items():
-                if shared < 0.4 * len(grams):
-                    continue
+            for n in _candidates(nq, index, common):
                 doc, core = cores[n]
                 sim = title_similarity(core, nq)
                 if sim >= threshold:
@@ -632,6 +631,20 @@ def _match_titles(out: PolicyAnalysis, interps: list[Interpretation], threshold:
             if sim >= top - 0.02 and doc.url not in seen:
                 seen.add(doc.url)
                 add(doc.url, i.url, Evidence("title", 1, q, sim))
+
+
+def _candidates(title: str, index: Mapping[str, set[int]], common: int, limit: int = 40) -> list[int]:
+    grams = [g for g in _bigrams(title) if g in index]
+    if not grams:
+        return []
+    rare = [g for g in grams if len(index[g]) <= common] or grams
+    counts: dict[int, int] = defaultdict(int)
+    for g in rare:
+        for n in index[g]:
+            counts[n] += 1
+    need = 0.4 * len(rare)
+    ranked = sorted((n for n, c in counts.items() if c >= need), key=lambda n: -counts[n])
+    return ranked[:limit]
 
 
 # ---------------------------------------------------------------------------
