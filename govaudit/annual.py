@@ -550,7 +550,8 @@ def parse_table3(text: str) -> tuple[dict[str, list[Any]], list[str]]:
         if solved:
             out.update(solved)
             notes = [n + "，已按各列合计确定" if any(T3_LABELS[k] in n for k in solved) else n for n in notes]
-    return out, notes
+    order = [k for k, *_rest in T3_ROWS]
+    return {k: out[k] for k in order if k in out}, notes
 
 
 def _column_sums_ok(t3: dict[str, list[Any]]) -> bool:
