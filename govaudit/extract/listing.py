@@ -207,11 +207,10 @@ def pager_from_scripts(scripts: Iterable[str], list_url: str) -> tuple[list[str]
                 page_count = count
                 current = variables.get("currentPage", 0)
                 pages = _trs_pages(min(count, 2000), current, "index", "html", list_url)
-        m = re.search(r"<totalrecord>\s*(\d+)\s*</totalrecord>", raw, re.I) or re.search(
-            r"\btotalRecord\s*[:=]\s*['\"]?(\d+)", js
-        ) or re.search(r"\brecordCount\s*[:=]\s*['\"]?(\d+)", js)
-        if m:
-            record_count = int(m.group(1))
+        totals = [int(x) for x in re.findall(r"<totalrecord>\s*(\d+)\s*</totalrecord>", raw, re.I)]
+        totals += [int(x) for x in re.findall(r"\b(?:totalRecord|recordCount|totalCount)\s*[:=]\s*['\"]?(\d+)", js)]
+        if totals and max(totals) > 0:
+            record_count = max(max(totals), record_count or 0)
         m = re.search(r"\b(?:perpage|prepage|perPage|pageSize)\s*[:=]\s*['\"]?(\d+)", js, re.I) or re.search(
             r"<perpage>\s*(\d+)\s*</perpage>", raw, re.I
         )

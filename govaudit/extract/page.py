@@ -199,9 +199,9 @@ def find_body(root: etree._Element, html: str) -> etree._Element | None:
     for e in root.iter():
         if not is_el(e):
             if isinstance(e, etree._Comment) and "ZJEG_RSS.content.begin" in (e.text or ""):
-                p = e.getparent()
-                if p is not None:
-                    strong.append((10**6, p))
+                box = _zjeg_container(e)
+                if box is not None:
+                    strong.append((10**6, box))
             continue
         if e.tag == "ucapcontent":
             strong.append((len(text_of(e)), e))
@@ -217,6 +217,9 @@ def find_body(root: etree._Element, html: str) -> etree._Element | None:
         best = max(strong, key=lambda x: x[0])
         if best[0] > 0:
             return best[1]
+        for _n, e in strong:
+            if next(e.iter("img", "video", "embed", "iframe"), None) is not None:
+                return e  # an image-only article
     # paragraph density: the parent holding most paragraph text
     score: dict[etree._Element, int] = {}
     for p in root.iter("p", "br"):
@@ -233,6 +236,35 @@ def find_body(root: etree._Element, html: str) -> etree._Element | None:
     return None
 
 
+def _zjeg_container(begin: etree._Comment) -> etree._Element | None:
+    """Smallest element holding both Hanweb ZJEG_RSS begin and end comments."""
+    ancestors = list(begin.iterancestors())
+    end = None
+    for node in begin.itersiblings():
+        if isinstance(node, etree._Comment) and "ZJEG_RSS.content.end" in (node.text or ""):
+            end = node
+            break
+        hit = next((c for c in node.iter(etree.Comment) if "ZJEG_RSS.content.end" in (c.text or "")), None) if is_el(node) else None
+        if hit is not None:
+            end = hit
+            break
+    if end is None:
+        for a in ancestors:
+            for c in a.iter(etree.Comment):
+                if "ZJEG_RSS.content.end" in (c.text or ""):
+                    end = c
+                    break
+            if end is not None:
+                break
+    if end is None:
+        return ancestors[0] if ancestors else None
+    keep = set(ancestors)
+    for a in end.iterancestors():
+        if a in keep:
+            return a
+    return ancestors[0] if ancestors else None
+
+
 # ---------------------------------------------------------------------------
 # meta tags
 # ---------------------------------------------------------------------------
@@ -245,7 +277,7 @@ def read_meta(root: etree._Element) -> dict[str, str]:
         name = norm(m.get("name") or m.get("property") or m.get("itemprop"))
         if not name:
             continue
-        content = norm(m.get("content"))
+        content = (m.get("content") or "").strip()
         key = _META_CANON.get(name.lower(), name)
         if key in out and out[key]:
             continue
@@ -848,9 +880,14 @@ def _fill(facts: PageFacts, root: etree._Element, html: str, url: str, internal_
     for _e, t in heads:
         ref = meta_title if _similar(t, meta_title) else tprefix if _similar(t, tprefix) else ""
         if ref:
-            # a heading that carries extra words (date line, 'print') yields to the reference
-            article_title = t if len(t) <= len(ref) + 2 else ref
-            break
+            # a heading that carries extra words (date line, 'print') yields to the reference;
+            # a much shorter one (the site name in a banner) is not the heading
+            if len(t) > len(ref) + 2:
+                article_title = ref
+                break
+            if len(t) >= 0.7 * len(ref):
+                article_title = t
+                break
     if not article_title:
         article_title = meta_title or tprefix or (heads[0][1] if heads else "")
 
