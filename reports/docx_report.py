@@ -40,6 +40,7 @@ from reports.render import (
     ReportError,
     basis_text,
     check_report,
+    clause_label,
     clean_text,
     cn_date,
     cn_number,
@@ -90,16 +91,11 @@ def _end(text: Any) -> str:
     return s if not s or s[-1] in "。！？；.!?;）)" else s + "。"
 
 
-def _clause(value: Any) -> str:
-    s = str(value or "").strip()
-    return s if not s or s.startswith("第") or not s[0].isdigit() else f"第{s}条"
-
-
 @functools.lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
     # Plain text into Word: python-docx escapes XML, so no HTML autoescape here.
     env = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined)
-    env.filters.update(end=_end, clause=_clause, cn_date=cn_date, cn_number=cn_number)
+    env.filters.update(end=_end, clause=clause_label, cn_date=cn_date, cn_number=cn_number)
     return env
 
 
@@ -132,11 +128,7 @@ class _Text:
 
 def _set_fonts(rpr_owner: Any, east_asia: str, latin: str | None = None) -> None:
     """Name fonts for East Asian and Latin text on a style/run (w:rFonts)."""
-    rpr = rpr_owner.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = rpr_owner.get_or_add_rPr().get_or_add_rFonts()
     latin = latin or east_asia
     for attr, name in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asia), ("w:cs", latin)):
         fonts.set(qn(attr), name)
@@ -146,11 +138,7 @@ def _set_fonts(rpr_owner: Any, east_asia: str, latin: str | None = None) -> None
 
 def _first_line_chars(pf_owner: Any, size_pt: float, chars: int = 2) -> None:
     """First-line indent of ``chars`` characters (w:firstLineChars, with twips fallback)."""
-    ppr = pf_owner.get_or_add_pPr()
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
+    ind = pf_owner.get_or_add_pPr().get_or_add_ind()
     ind.set(qn("w:firstLine"), str(int(size_pt * chars * 20)))
     ind.set(qn("w:firstLineChars"), str(chars * 100))
 
@@ -182,9 +170,7 @@ def _add_style(doc: DocxDocument, name: str, *, font: str, latin: str, size: flo
     else:
         pf.first_line_indent = Pt(0)
     if outline is not None:
-        lvl = OxmlElement("w:outlineLvl")
-        lvl.set(qn("w:val"), str(outline))
-        st.element.get_or_add_pPr().append(lvl)
+        st.element.get_or_add_pPr().get_or_add_outlineLvl().set(qn("w:val"), str(outline))
 
 
 def _setup_styles(doc: DocxDocument, layout: dict[str, Any], names: dict[str, str]) -> None:
@@ -419,7 +405,13 @@ def _table_borders(table: Any) -> None:
         for k, v in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
             el.set(qn(k), v)
         borders.append(el)
-    tbl_pr.append(borders)
+    # keep the schema order of w:tblPr children (Word rejects files that break it)
+    later = {qn(f"w:{t}") for t in ("shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription")}
+    successor = next((c for c in tbl_pr if c.tag in later), None)
+    if successor is not None:
+        successor.addprevious(borders)
+    else:
+        tbl_pr.append(borders)
 
 
 def _repeat_header(row: Any) -> None:

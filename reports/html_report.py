@@ -28,6 +28,7 @@ from reports.render import (
     ReportError,
     basis_text,
     check_report,
+    clause_label,
     clean_text,
     cn_date,
     cn_number,
@@ -59,7 +60,7 @@ def bars(items: list[tuple[str, int]]) -> dict[str, Any]:
 
     >>> g = bars([("错链断链", 4), ("空白栏目", 2)])
     >>> [b["w"] for b in g["bars"]], g["height"]
-    ([300, 150], 60)
+    ([300, 150], 52)
     """
     top = max([c for _, c in items] or [0])
     out = []
@@ -77,7 +78,7 @@ def _env(template_dir: str | Path | None) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(path.parent)), autoescape=True,
                              undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(cn_date=cn_date, cn_number=cn_number, href=http_href, csp_hash=_csp_hash,
-                       basis=basis_text, clean=clean_text,
+                       basis=basis_text, clean=clean_text, clause=clause_label,
                        severity=lambda s: SEVERITY_LABEL.get(str(s), str(s or "")),
                        status=lambda s: STATUS_LABEL.get(str(s), str(s or "")))
     return env

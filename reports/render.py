@@ -135,6 +135,16 @@ def check_report(report: Any) -> dict[str, Any]:
     return report
 
 
+def clause_label(value: Any) -> str:
+    """``12`` -> ``第12条``; text already naming a clause is kept.
+
+    >>> clause_label("12"), clause_label("第31条"), clause_label("单项否决")
+    ('第12条', '第31条', '单项否决')
+    """
+    s = str(value or "").strip()
+    return f"第{s}条" if s.isdigit() else s
+
+
 def template_file(name: str, template_dir: str | Path | None) -> Path:
     """The user's copy of template ``name`` in ``template_dir`` when present, else the packaged one."""
     if template_dir is not None:

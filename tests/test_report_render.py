@@ -196,7 +196,8 @@ def test_html_sections(html_text: str, tmp_path: Path) -> None:
     h2 = [h.text_content() for h in doc.xpath("//h2")]
     assert h2 == ["一、总体情况", "二、存在问题", "三、整改情况", "四、整改要求", "五、需人工核实的事项"]
     assert "旧通知已修复" in doc.xpath("string(//table[@id='fixed'])")
-    assert "按时公开重大建设项目批准和实施信息" in doc.xpath("string(//table[@id='manual-items'])")
+    manual = doc.xpath("//table[@id='manual-items']/tbody/tr/td/text()")
+    assert manual == ["1", "第12条", "按时公开重大建设项目批准和实施信息", "县发改局"]
     assert "late_interpretation" in html_text
     no_prev = render_html(sample_report(previous=False), tmp_path / "p.html").read_text(encoding="utf-8")
     doc2 = lxml_html.fromstring(no_prev)
@@ -380,3 +381,34 @@ def test_docx_user_wording_and_reference_styles(tmp_path: Path) -> None:
     assert "四、工作要求" in [p.text for p in doc.paragraphs]
     assert size_pt(_para(doc, "本次共检查网站")) == 15  # the reference document's style wins
     assert _para(doc, "一、总体情况").style.paragraph_format.line_spacing.pt == 28
+
+
+# WordprocessingML child order (ECMA-376 Part 1, CT_PPr / CT_RPr / CT_TblPr): Word calls a
+# document corrupt when children come out of this order.
+_ORDER = {
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
+           "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+           "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
+           "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
+           "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
+           "fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath",
+    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+             "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription",
+}
+
+
+def test_docx_elements_in_schema_order(docx_doc: Any) -> None:
+    parts = [docx_doc.element, docx_doc.styles.element]
+    for sec in docx_doc.sections:
+        parts += [sec.footer._element, sec.even_page_footer._element]
+    checked = 0
+    for part in parts:
+        for name, seq in _ORDER.items():
+            rank = {qn(f"w:{t}"): i for i, t in enumerate(seq.split())}
+            for el in part.iter(qn(f"w:{name}")):
+                ranks = [rank.get(c.tag, -1) for c in el]
+                assert -1 not in ranks, (name, [c.tag for c in el])
+                assert ranks == sorted(ranks), (name, [c.tag.split("}")[1] for c in el])
+                checked += 1
+    assert checked > 50
