@@ -39,7 +39,7 @@ ERROR_REASONS = {
     "too_many_redirects": "重定向次数过多，页面无法打开",
     "other": "无法打开",
 }
-NOT_BROKEN_ERRORS = {"robots", "ignored", "too_large"}
+NOT_BROKEN_ERRORS = {"robots", "ignored", "too_large", "unsupported"}
 
 STATUS_TEXT = {
     400: "请求错误", 401: "需要登录", 403: "禁止访问", 404: "页面不存在", 410: "页面已删除",

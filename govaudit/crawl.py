@@ -65,7 +65,7 @@ class CrawlOptions:
             "LOG_LEVEL": self.log_level,
         }
         if self.delay <= 0:
-            over["RANDOMIZE_DOWNLOAD_DELAY"] = False
+            over["DOWNLOAD_DELAY_JITTER"] = 0
         if self.user_agent:
             over["USER_AGENT"] = self.user_agent
         if self.log_file:
@@ -86,12 +86,26 @@ def run_crawls(sites: list[tuple[str, int]], db_path: str, options: CrawlOptions
     from crawler.spiders.govaudit_spider import GovauditSpider
 
     settings = options.scrapy_settings(db_path)
-    process = CrawlerProcess(settings, install_root_handler=options.log_file is None)
-    logging.getLogger("scrapy").setLevel(getattr(logging, options.log_level.upper(), logging.WARNING))
+    # logging goes through the root logger that the CLI configured (or to --log-file)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    level = getattr(logging, options.log_level.upper(), logging.WARNING)
+    if options.log_file:
+        handler = logging.FileHandler(options.log_file, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+        logging.getLogger().addHandler(handler)
+        logging.getLogger().setLevel(min(level, logging.INFO))
+    settings.set("LOG_ENABLED", True, priority="cmdline")
+    process = CrawlerProcess(settings)
+    for name in ("scrapy", "twisted", "py.warnings", "asyncio", "crawler", "govaudit"):
+        logging.getLogger(name).setLevel(level)
+    if level > logging.INFO:
+        # retries that give up are findings, not log noise
+        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
     crawlers = []
-    for start_url, run_id in sites:
+    for i, (start_url, run_id) in enumerate(sites):
         opts = (per_site or {}).get(run_id, options)
-        crawler = Crawler(GovauditSpider, opts.scrapy_settings(db_path))
+        # the first crawler installs the (asyncio) reactor, as CrawlerProcess would
+        crawler = Crawler(GovauditSpider, opts.scrapy_settings(db_path), init_reactor=(i == 0))
         crawlers.append((run_id, crawler))
         process.crawl(crawler, url=start_url, run_id=run_id, hosts=",".join(opts.hosts),
                       prefixes=",".join(opts.prefixes), exclude=opts.exclude)

@@ -28,6 +28,7 @@ from twisted.python.failure import Failure
 
 from crawler.traps import canonical_url
 from govaudit.extract import extract
+from govaudit.extract.links import is_attachment_url
 from govaudit.models import Fetch, PageFacts
 
 logger = logging.getLogger(__name__)
@@ -73,23 +74,29 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
         if "robots.txt" in msg:
             return "robots", detail
         return "ignored", detail
-    if isinstance(exc, txerror.DNSLookupError):
-        return "dns", detail
-    if isinstance(exc, txerror.ConnectionRefusedError):
-        return "refused", detail
-    if isinstance(exc, (txerror.TimeoutError, txerror.TCPTimedOutError)) or "TimeoutError" in type(exc).__name__:
-        return "timeout", detail
     name = type(exc).__name__
-    if name in {"ResponseNeverReceived", "ResponseFailed", "ConnectionLost", "ConnectionDone",
-                "ConnectionAborted", "PotentialDataLoss"} or isinstance(exc, (txerror.ConnectionLost,
-                                                                              txerror.ConnectionDone)):
-        if "ssl" in detail.lower() or "tls" in detail.lower() or "certificate" in detail.lower():
-            return "tls", detail
-        return "reset", detail
-    if name == "DownloadCancelledError" or "download max size" in detail.lower():
+    low = detail.lower()
+    if isinstance(exc, txerror.DNSLookupError) or name in {"CannotResolveHostError", "DNSLookupError"}:
+        return "dns", detail
+    if isinstance(exc, txerror.ConnectionRefusedError) or name == "DownloadConnectionRefusedError":
+        return "refused", detail
+    if (isinstance(exc, (txerror.TimeoutError, txerror.TCPTimedOutError))
+            or name in {"DownloadTimeoutError", "TimeoutError", "TCPTimedOutError"}):
+        return "timeout", detail
+    if name == "DownloadCancelledError" or "max size" in low or "maxsize" in low:
         return "too_large", detail
-    if "ssl" in name.lower() or "certificate" in detail.lower():
+    if "ssl" in low or "tls" in low or "certificate" in low:
         return "tls", detail
+    if name in {"DownloadFailedError", "ResponseNeverReceived", "ResponseFailed", "ConnectionLost",
+                "ConnectionDone", "ConnectionAborted", "PotentialDataLoss", "ResponseDataLossError"} or isinstance(
+            exc, (txerror.ConnectionLost, txerror.ConnectionDone)):
+        if "refused" in low:
+            return "refused", detail
+        if "timed out" in low or "timeout" in low:
+            return "timeout", detail
+        return "reset", detail
+    if name == "UnsupportedURLSchemeError":
+        return "unsupported", detail
     return "other", detail
 
 
@@ -242,8 +249,9 @@ class GovauditSpider(scrapy.Spider):
             if m:
                 header_charset = m.group(1)
             facts = extract(response.body, response.url, header_charset=header_charset,
-                            internal_hosts=self.scope_hosts)
+                            internal_hosts={h.split(":")[0] for h in self.scope_hosts})
             facts.url = fetch.url
+            self._rescope_links(facts)
         yield {"type": "fetch", "fetch": fetch, "facts": facts}
         if facts is None or fetch.blocked:
             return
@@ -257,6 +265,17 @@ class GovauditSpider(scrapy.Spider):
             req = self._request_for_link(link.url, link.kind, link.text, depth=depth + 1, referer=response.url)
             if req is not None:
                 yield req
+
+    def _rescope_links(self, facts: PageFacts) -> None:
+        """Scope is host:port (two local servers on one IP are two sites)."""
+        for link in facts.links:
+            if link.kind not in ("page", "attachment", "external") or not link.url.startswith(("http:", "https:")):
+                continue
+            internal = _host(link.url) in self.scope_hosts or any(link.url.startswith(p) for p in self.scope_prefixes)
+            if link.kind == "external" and internal:
+                link.kind = "attachment" if is_attachment_url(link.url) else "page"
+            elif link.kind != "external" and not internal and link.kind == "page":
+                link.kind = "external"
 
     def _request_for_link(self, url: str, kind: str, text: str, *, depth: int, referer: str) -> scrapy.Request | None:
         if kind == "page":
