@@ -101,8 +101,17 @@ def _required_since(ctx: AuditContext) -> _dt.date:
     return _date(str(ctx.param("interpretation_required_since", "2016-11-10"))) or _dt.date(2016, 11, 10)
 
 
+def _book(title: str) -> str:
+    """A title in 书名号, inner 《》 turned into 〈〉 as Chinese usage wants.
+
+    >>> _book("关于印发《示范县停车管理办法》的通知")
+    '《关于印发〈示范县停车管理办法〉的通知》'
+    """
+    return "《" + title.strip().replace("《", "〈").replace("》", "〉") + "》"
+
+
 def _label(doc: PolicyDoc) -> str:
-    return f"《{doc.title}》" + (f"（{doc.doc_number}）" if doc.doc_number else "")
+    return _book(doc.title) + (f"（{doc.doc_number}）" if doc.doc_number else "")
 
 
 def _doc_data(doc: PolicyDoc) -> dict[str, Any]:
@@ -238,7 +247,7 @@ def late_interpretation(ctx: AuditContext) -> Iterator[Finding]:
             url=doc.url,
             title=doc.title,
             severity="low" if from_url else "medium",
-            reason=(f"政策文件{_label(doc)}于{published.isoformat()}发布，解读《{_short(interp.title)}》"
+            reason=(f"政策文件{_label(doc)}于{published.isoformat()}发布，解读{_book(_short(interp.title))}"
                     f"于{first_date.isoformat()}发布，" + (f"间隔{wd}个工作日" if wd is not None else "间隔超过时限")
                     + f"，超过{limit}个工作日的时限" + ("（解读日期取自链接地址，需人工核实）" if from_url else "")),
             interpretation_url=interp.url,
@@ -305,7 +314,7 @@ def unlinked_interpretation(ctx: AuditContext) -> Iterator[Finding]:
                 url=doc.url,
                 title=doc.title,
                 key=interp.url,
-                reason=f"政策文件{_label(doc)}与解读《{_short(interp.title)}》未相互链接："
+                reason=f"政策文件{_label(doc)}与解读{_book(_short(interp.title))}未相互链接："
                 + "，".join(_DIRECTION_TEXT[d] for d in missing),
                 interpretation_url=interp.url,
                 interpretation_title=interp.title,
@@ -345,14 +354,14 @@ def formal_interpretation(ctx: AuditContext) -> Iterator[Finding]:
             if i_facts is None or len(i_facts.body_text or "") < MIN_JIEDU_CHARS:
                 continue
             share = copy_share(i_facts.body_text, doc_facts.body_text)
-            h_share = heading_share(i_facts.body_text, doc_facts.headings)
+            h_share = heading_share(i_facts.body_text, [h for h in doc_facts.headings if len(h) <= 30])
             if share < threshold:
                 continue
             yield formal_interpretation.finding(
                 url=m.interpretation_url,
                 title=doc.title,
                 key=doc.url,
-                reason=f"解读《{_short(i_facts.title)}》{share:.0%}的内容照搬政策文件{_label(doc)}原文"
+                reason=f"解读{_book(_short(i_facts.title))}{share:.0%}的内容照搬政策文件{_label(doc)}原文"
                 + (f"，其中{h_share:.0%}为文件小标题" if h_share >= 0.3 else "")
                 + "，属形式化解读",
                 document_url=doc.url,
