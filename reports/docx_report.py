@@ -99,6 +99,16 @@ def _env() -> jinja2.Environment:
     return env
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(source: str) -> jinja2.Template:
+    return _env().from_string(source)
+
+
+def _set_style(paragraph: Paragraph, style: Any) -> None:
+    """Apply a paragraph style by id (python-docx's by-object lookup scans every style each time)."""
+    paragraph._p.style = style.style_id
+
+
 class _Text:
     """Renders the wording templates with a base context."""
 
@@ -116,7 +126,7 @@ class _Text:
         if source is None:
             raise ReportError(f"wording template has no entry {key!r}")
         try:
-            return clean_text(_env().from_string(str(source)).render({**self.base, **ctx})).strip()
+            return clean_text(_compiled(str(source)).render({**self.base, **ctx})).strip()
         except jinja2.TemplateError as e:
             raise ReportError(f"wording template entry {key!r} fails: {e}") from e
 
@@ -265,10 +275,12 @@ class _Writer:
     def __init__(self, doc: DocxDocument, names: dict[str, str]) -> None:
         self.doc = doc
         self.names = names
+        self.styles = {key: doc.styles[name] for key, name in names.items()}
         self.h1_count = 0
 
     def para(self, text: str, style: str = "body", *, lead: str = "") -> Paragraph:
-        p = self.doc.add_paragraph(style=self.doc.styles[self.names[style]])
+        p = self.doc.add_paragraph()
+        _set_style(p, self.styles[style])
         if lead:
             p.add_run(clean_text(lead)).bold = True
         if text:
@@ -390,11 +402,12 @@ def _write_manual(w: _Writer, t: _Text, report: dict[str, Any]) -> None:
 
 
 def _cell_text(cell: Any, text: str, style: Any) -> None:
-    lines = clean_text(text).split("\n") or [""]
-    cell.paragraphs[0].style = style
-    cell.paragraphs[0].add_run(lines[0])
+    lines = clean_text(text).split("\n")
+    first = cell.paragraphs[0]
+    _set_style(first, style)
+    first.add_run(lines[0])
     for line in lines[1:]:
-        cell.add_paragraph(line, style=style)
+        _set_style(cell.add_paragraph(line), style)
 
 
 def _table_borders(table: Any) -> None:
@@ -427,7 +440,7 @@ def _write_attachment(w: _Writer, t: _Text, report: dict[str, Any], layout: dict
     # python-docx closes the previous section with an empty paragraph: give it the body style.
     breaker = doc.paragraphs[-1] if doc.paragraphs else None
     if breaker is not None and not breaker.text:
-        breaker.style = doc.styles[w.names["body"]]
+        _set_style(breaker, w.styles["body"])
     _page_setup(section, layout["page"], landscape=True, margins=layout["landscape"])
     w.para(t("attachment_label"), "h1").paragraph_format.first_line_indent = Pt(0)
     w.para("", "body")
@@ -442,7 +455,7 @@ def _write_attachment(w: _Writer, t: _Text, report: dict[str, Any], layout: dict
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _table_borders(table)
-    head_style, cell_style = doc.styles[w.names["table_header"]], doc.styles[w.names["table"]]
+    head_style, cell_style = w.styles["table_header"], w.styles["table"]
     for cell, h in zip(table.rows[0].cells, headers):
         _cell_text(cell, h, head_style)
     _repeat_header(table.rows[0])
@@ -454,6 +467,8 @@ def _write_attachment(w: _Writer, t: _Text, report: dict[str, Any], layout: dict
         for cell, tpl in zip(row.cells, cells):
             _cell_text(cell, t([tpl], f=f, i=n, basis=basis), cell_style)
     if len(widths) == len(headers):
+        for column, mm in zip(table.columns, widths):
+            column.width = Mm(mm)
         for row in table.rows:
             for cell, mm in zip(row.cells, widths):
                 cell.width = Mm(mm)

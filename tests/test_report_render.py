@@ -350,6 +350,8 @@ def test_docx_attachment_table(docx_doc: Any) -> None:
     assert [r.cells[0].text for r in table.rows[1:]] == [str(n) for n in range(1, 7)]
     row = next(r for r in table.rows[1:] if r.cells[4].text == JS_URL)
     assert "证据：" + XSS in row.cells[5].text and "仍未整改" in row.cells[5].text
+    widths = [c.width.mm for c in table.rows[1].cells]
+    assert widths[4] > 2 * widths[0] and sum(widths) <= 297 - 37 - 35 + 0.5  # fits the landscape 版心
     land = docx_doc.sections[-1]
     assert len(docx_doc.sections) == 2 and land.orientation == WD_ORIENT.LANDSCAPE
     assert land.page_width.mm == pytest.approx(297, abs=0.5)
