@@ -69,7 +69,7 @@ JIEDU_TITLE_RE = re.compile(
 #: Titles of policy documents.
 DOC_TITLE_RE = re.compile(
     r"(?:关于)?(?:印发|转发|颁布|发布).+的(?:通知|决定)"
-    r"|(?:办法|规定|意见|措施|细则|决定|规则|条例|实施方案|通告|规划|指引|标准)$"
+    r"|(?:办法|规定|意见|措施|细则|决定|规则|条例|实施方案|规划|指引)$"
 )
 #: Trailing qualifiers stripped before the title-shape test.
 TITLE_TAIL_RE = re.compile(r"[（(](?:试行|暂行|修订|修正|\d{4}年?修订|\d{4}年?版)[)）]\s*$")
@@ -82,7 +82,7 @@ EXEMPTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("招聘", re.compile(r"招聘|招考|录用|遴选|选调|招录|考录|考试")),
     ("公示", re.compile(r"公示|名单|人选")),
     ("报告", re.compile(r"年度报告|年报|工作总结|工作报告|总结|报表|统计公报|决算|预算")),
-    ("批复", re.compile(r"批复|复函|答复")),
+    ("批复", re.compile(r"批复|复函|答复|审批意见|审查意见")),
     ("表彰", re.compile(r"表彰|表扬|嘉奖|通报批评|处分")),
     ("征求意见", re.compile(r"征求意见|意见征集|草案")),
     ("放假", re.compile(r"放假")),

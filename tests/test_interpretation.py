@@ -396,3 +396,31 @@ def test_late_jiedu_known_only_from_a_link_is_low_severity(tmp_path):
     assert f.data["working_days"] == 19 and "人工核实" in f.reason
     assert run_check(tmp_path, [doc], missing_interpretation) == []
     assert run_check(tmp_path, [doc], unlinked_interpretation) == []
+
+
+def test_a_road_closure_notice_in_a_notice_column_is_not_a_policy_document():
+    doc, why = document_or_exemption(doc_page(f"{SITE}a.html", "关于环城路部分路段临时交通管制的通告", "2026-03-02",
+                                              column="通知公告"))
+    assert doc is None and why is None
+
+
+# ---------------------------------------------------------------------------
+# Years the official calendar does not know
+# ---------------------------------------------------------------------------
+
+
+def test_missing_is_still_decided_when_the_gap_is_long_beyond_the_known_calendar(tmp_path):
+    # 2026-12-01 -> 2027-03-01: 90 calendar days, far more than 3 working days whatever 2027's holidays are
+    doc = doc_page(DOC_URL, DOC_TITLE, "2026-12-01")
+    [f] = run_check(tmp_path, [doc], missing_interpretation, as_of=date(2027, 3, 1))
+    assert f.url == DOC_URL
+
+
+def test_late_is_not_guessed_for_a_short_gap_in_an_unknown_year(tmp_path, caplog):
+    # 2026-12-30 -> 2027-01-06: 7 calendar days, working days depend on 2027's 元旦 schedule: no finding, a warning
+    assert run_check(tmp_path, _pair("2026-12-30", "2027-01-06"), late_interpretation, as_of=date(2027, 3, 1)) == []
+    assert "2027" in caplog.text
+    # with the year's days supplied by the site config the count is exact: 12-31, 01-04, 01-05, 01-06 = 4
+    [f] = run_check(tmp_path, _pair("2026-12-30", "2027-01-06"), late_interpretation, as_of=date(2027, 3, 1),
+                    site_config={"holidays": ["2027-01-01"]})
+    assert f.data["working_days"] == 4
