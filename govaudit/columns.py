@@ -37,6 +37,7 @@ Example::
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -335,6 +336,7 @@ def item_date(url: str, list_date: str | None, raw_date: str,
 # ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)
 def _norm(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
@@ -535,6 +537,7 @@ def _page_column(crawl: _Crawl, name: str, url: str) -> Column:
 
 def _add_breadcrumbed_articles(crawl: _Crawl, columns: dict[str, Column], key_to_root: dict[str, str]) -> None:
     """Articles whose last breadcrumb links to a known listing add their dates to it."""
+    seen: dict[int, set[str]] = {}
     for fetch, facts in crawl.pages:
         if facts.kind != "article" or not facts.breadcrumbs:
             continue
@@ -544,8 +547,12 @@ def _add_breadcrumbed_articles(crawl: _Crawl, columns: dict[str, Column], key_to
         if col is None:
             continue
         url = fetch.get("url") or facts.url
-        if any(_norm(it.url) == _norm(url) for it in col.items):
+        if id(col) not in seen:
+            seen[id(col)] = {_norm(it.url) for it in col.items}
+        known = seen[id(col)]
+        if _norm(url) in known:
             continue
+        known.add(_norm(url))
         d, s = item_date(url, None, "", facts)
         col.items.append(ColumnItem(url=url, title=facts.title, date=d, source=s))
 
