@@ -83,6 +83,19 @@ class PlanItem:
                    manual=bool(manual) if manual is not None else not checks)
 
 
+class _YamlDumper(yaml.SafeDumper):
+    """Multi-line texts as | blocks, so a reviewer reads them as written."""
+
+
+def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    if "\n" in data:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+
+
+_YamlDumper.add_representer(str, _str_presenter)
+
+
 @dataclass
 class Plan:
     """A 分工方案: its title, issuer, year and tasks."""
@@ -136,8 +149,8 @@ class Plan:
             "# checks (automatic checks that verify it), params (e.g. interpretation_working_days),\n"
             "# manual (true = no automatic check; listed in the 通报 for checking by hand).\n"
         )
-        body = yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100,
-                              default_flow_style=False)
+        body = yaml.dump(self.to_dict(), Dumper=_YamlDumper, allow_unicode=True, sort_keys=False, width=100,
+                         default_flow_style=False)
         return head + body
 
     @classmethod
@@ -299,6 +312,8 @@ def _is_unit_name(s: str) -> bool:
     if re.search(r"[，。；：:,;《》“”\"]", s):
         return False
     core = re.sub(r"[（(][^（()）]*[)）]$", "", s)
+    if any(core.endswith(x) for x in cfg.get("not_suffixes", [])):
+        return False
     return any(s.endswith(suf) or core.endswith(suf) for suf in cfg.get("suffixes", []))
 
 
@@ -326,6 +341,10 @@ def split_units(text: str) -> list[str]:
             if 0 < i < cut:
                 cut = i
         seg = seg[:cut]
+        if seg[:1] in "（(" and not re.search(r"[)）]", seg):  # the note's own parenthesis
+            seg = seg[1:]
+        if seg[-1:] in ")）" and not re.search(r"[（(]", seg):
+            seg = seg[:-1]
         for p in cfg.get("strip_prefix", []):
             if seg.startswith(p) and len(seg) > len(p) + 1:
                 seg = seg[len(p):]
@@ -339,7 +358,7 @@ _UNIT_ACTION = re.compile(r"(牵头|落实|负责|配合|办理|指导工作|技
 
 def is_unit_text(text: str) -> bool:
     """Whether a paragraph or cell only names responsible units (牵头/责任单位)."""
-    t = normalize_spaces(text).strip().rstrip("。.")
+    t = _UNIT_LABEL.sub("", normalize_spaces(text).strip().rstrip("。."), count=1).strip()
     if not t or len(t) > 220 or t.count("。") > 2:
         return False
     units = split_units(t)
@@ -370,7 +389,22 @@ def normalize_spaces(s: str) -> str:
 
 _TOP = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.*)$")
 _SUB = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]{1,3})\s*[)）]\s*(.*)$")
-_UNIT_NOTE = re.compile(r"[（(]([^（()）]*(?:[（(][^（()）]{1,2}[)）][^（()）]*)*(?:牵头|落实|负责|办理|配合)[^（()）]*)[)）]\s*[。.]?\s*$")
+_UNIT_NOTE = re.compile(r"[（(]([^（()）]*(?:[（(][^（()）]{1,2}[)）][^（()）]*)*(?:牵头|落实|负责|办理|配合|责任单位|责任部门)"
+                        r"[^（()）]*)[)）]\s*[。.]?\s*$")
+_UNIT_LABEL = re.compile(r"(?:牵头|责任|配合|主办|协办)(?:单位|部门)\s*[:：]")
+
+
+def _unit_tail(text: str) -> tuple[str, list[str]]:
+    """Split units named at the end of a task: （…牵头落实） or 责任单位：… ; returns (text, units)."""
+    m = _UNIT_NOTE.search(text)
+    if m and split_units(m.group(1)):
+        return text[: m.start()].rstrip(), split_units(m.group(1))
+    m = _UNIT_LABEL.search(text)
+    if m and len(text) - m.start() <= 150:
+        units = split_units(text[m.start():])
+        if units:
+            return text[: m.start()].rstrip(" 　（(；;，,"), units
+    return text, []
 _DUE = re.compile(r"(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|年)\s*(?:底|中旬|上旬|下旬|末)?\s*前(?:完成)?"
                   r"|\d{4}\s*年\s*(?:底|年底|内)前?")
 
@@ -495,6 +529,8 @@ def import_plan(path: str | Path) -> Plan:
     """Read a plan as text, HTML or .docx into structured requirements."""
     p = Path(path)
     _check_file(p)
+    if p.suffix.lower() in DATA_SUFFIXES:
+        return load_plan(p)
     text = read_plan_text(p)
     if not text.strip():
         raise PlanError(f"{p}: plan file is empty (no text)")
@@ -539,6 +575,7 @@ class _Draft:
     closed: bool = False
     pending: bool = False  # table row whose 具体要求 is in a later (shifted) row
     block: int = 0
+    generated: bool = False  # no number in the plan: counted per section
 
 
 _HEADER_WORDS = ("序号", "工作任务", "具体要求", "牵头", "责任单位", "责任部门", "完成时限", "时限", "工作内容",
@@ -587,7 +624,7 @@ def _classify(cell: str) -> str:
     c = cell.strip()
     if not c:
         return "empty"
-    if _SUB.match(c) and len(c) < 50 and "。" not in c:
+    if _SUB.match(c) and len(c) < 50 and "。" not in c.rstrip("。"):
         return "section"
     if is_unit_text(c):
         return "units"
@@ -647,13 +684,18 @@ def _table_items(rows: list[list[str]]) -> list[_Draft]:
         if number or not has_number:
             if not text and not topics and not units and not due:
                 continue
+            generated = False
             if not has_number:
                 if not text:
                     continue
-                seq_in_section[section] = seq_in_section.get(section, 0) + 1
-                number = str(seq_in_section[section])
+                written = _numbered(text)
+                if written:  # the 具体要求 cell carries its own number: 31.对政府网站…
+                    number, text = str(written[0]), written[1]
+                else:
+                    seq_in_section[section] = seq_in_section.get(section, 0) + 1
+                    number, generated = str(seq_in_section[section]), True
             drafts.append(_Draft(number=number, text=text, topics=topics, units=units, due=due, section=section,
-                                 top=top, pending=not text, block=block))
+                                 top=top, pending=not text, block=block, generated=generated))
             continue
         # a row without a number: the 具体要求 of an earlier row (cells shifted down), or more of the last one
         if not drafts:
@@ -681,10 +723,9 @@ def _table_items(rows: list[list[str]]) -> list[_Draft]:
             if not d.due:
                 d.due = prev.due
         prev = d
-    if not has_number:
-        for d in drafts:
-            if d.section:
-                d.number = f"{d.section}{d.number}"
+    for d in drafts:
+        if d.generated and d.section:
+            d.number = f"{d.section}{d.number}"
     return [d for d in drafts if d.text]
 
 
@@ -699,12 +740,7 @@ def _prose_items(paras: list[str]) -> list[_Draft]:
         num = _numbered(p)
         if num and (num[0] == last + 1 or num[0] == 1 or not drafts):  # an excerpt may start at 31.
             last = num[0]
-            text = num[1]
-            units: list[str] = []
-            m = _UNIT_NOTE.search(text)
-            if m and split_units(m.group(1)):
-                units = split_units(m.group(1))
-                text = text[: m.start()].rstrip()
+            text, units = _unit_tail(num[1])
             cur = _Draft(number=str(num[0]), text=text, units=units, section=section, top=top,
                          closed=bool(units), due=_due_in_text(text))
             drafts.append(cur)
@@ -720,13 +756,14 @@ def _prose_items(paras: list[str]) -> list[_Draft]:
         if not cur.units and is_unit_text(p):
             cur.units = split_units(p)
             cur.closed = True
-        elif len(p) >= 15 and re.search(r"[，。；]", p) and not _UNIT_NOTE.search(p):
+        elif len(p) >= 8 and re.search(r"[，。；]", p) and not _UNIT_NOTE.search(p) and not _UNIT_LABEL.search(p):
             cur.text += "\n" + p
         else:
-            m = _UNIT_NOTE.search(p)
-            if m and split_units(m.group(1)):
-                cur.units = split_units(m.group(1))
-                cur.closed = True
+            text, units = _unit_tail(p)
+            if units:
+                if text:
+                    cur.text += "\n" + text
+                cur.units, cur.closed = units, True
     # a unit paragraph missing after a task (merged table cell): same as the task above
     paragraph_units = sum(1 for d in drafts if d.units) >= max(2, len(drafts) // 2)
     if paragraph_units:
@@ -745,12 +782,7 @@ def _section_items(paras: list[str]) -> list[_Draft]:
         if m_top and len(p) < 80:
             top = m_top.group(1)
         elif m_sub and len(m_sub.group(2)) >= 20 and "。" in m_sub.group(2):
-            text = m_sub.group(2)
-            units: list[str] = []
-            m = _UNIT_NOTE.search(text)
-            if m and split_units(m.group(1)):
-                units = split_units(m.group(1))
-                text = text[: m.start()].rstrip()
+            text, units = _unit_tail(m_sub.group(2))
             drafts.append(_Draft(number=f"（{m_sub.group(1)}）", text=text, units=units, top=top,
                                  due=_due_in_text(text)))
     return drafts
@@ -823,12 +855,12 @@ def parse_plan_text(text: str, *, source: str = "") -> Plan:
         raise PlanError(f"{name}: plan is empty")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     rows = _find_table(lines)
-    drafts = _table_items(rows) if rows else []
+    table = _table_items(rows) if rows else []
+    paras = [normalize_spaces(ln).strip() for ln in lines if ln.strip() and "\t" not in ln.strip()]
+    prose = _prose_items(paras)
+    drafts = table if len(table) >= len(prose) else prose  # a small table (contacts …) in a prose plan
     if not drafts:
-        paras = [normalize_spaces(ln).strip() for ln in lines if ln.strip()]
-        drafts = _prose_items(paras)
-        if not drafts:
-            drafts = _section_items(paras)
+        drafts = _section_items(paras)
     if not drafts:
         raise PlanError(f"{name}: no numbered tasks found (expected items such as 1. / 1、 / a task table)")
     rules = load_rules()

@@ -212,3 +212,41 @@ def test_cli_help_has_an_example(capsys):
     with pytest.raises(SystemExit):
         main(["plan", "import", "--help"])
     assert "govaudit plan import plan.txt --out plan.yaml" in capsys.readouterr().out
+
+
+def test_units_after_a_label_and_multiline_yaml(tmp_path):
+    plan = parse_plan_text("示范县2024年政务公开工作要点\n"
+                           "1.做好政府信息公开指南更新。责任单位：县政府办公室、县司法局\n"
+                           "2.加强政务新媒体管理。\n牵头单位：县委网信办；配合单位：县融媒体中心、县妇联\n"
+                           "3.每季度开展一次专栏检查，\n对空白栏目及时整改。\n（县政务服务数据管理局负责）\n")
+    one, two, three = plan.items
+    assert (one.text, one.units, one.checks) == ("1.做好政府信息公开指南更新。"[2:], ["县政府办公室", "县司法局"],
+                                                 ["guide_incomplete"])
+    assert two.units == ["县委网信办", "县融媒体中心", "县妇联"]
+    assert three.text == "每季度开展一次专栏检查，\n对空白栏目及时整改。"
+    assert three.units == ["县政务服务数据管理局"]
+    assert "  text: |" in plan.to_yaml()  # a multi-line text is a readable block
+    y = tmp_path / "p.yaml"
+    y.write_text(plan.to_yaml(), encoding="utf-8")
+    assert load_plan(y) == plan
+
+
+def test_html_table_without_number_column_keeps_written_numbers(tmp_path):
+    html = """<html><body><p>番禺区2021年政务公开工作要点分工方案</p><table>
+    <tr><td>工作任务</td><td>具体要求</td><td>责任单位和工作要求</td></tr>
+    <tr><td rowspan="2">(二)完善政务公开平台。</td><td>31.对政府网站的政府信息公开专栏建设情况开展专项检查。</td>
+        <td>区政务服务数据管理局牵头办理。</td></tr>
+    <tr><td>32.跟进政府信息公开专栏与省、市政府网政府信息公开专栏的数据联通工作。</td><td>区政务服务数据管理局牵头办理。</td></tr>
+    </table></body></html>"""
+    p = tmp_path / "plan.html"
+    p.write_text(html, encoding="utf-8")
+    plan = import_plan(p)
+    assert [(it.clause, it.units) for it in plan.items] == [("31", ["区政务服务数据管理局"]), ("32", ["区政务服务数据管理局"])]
+    assert plan.items[0].text == "对政府网站的政府信息公开专栏建设情况开展专项检查。"
+
+
+def test_contact_table_does_not_hide_the_numbered_tasks(tmp_path):
+    text = ("示范县2024年政务公开工作分工方案\n1.杜绝错链、断链。（县政府办牵头落实）\n2.做好培训。（县政府办牵头落实）\n"
+            "3.做好依申请公开。（县司法局牵头落实）\n附件：联络员名单\n序号\t单位\t联络员\t电话\n1\t县政府办\t张三\t1234\n")
+    plan = parse_plan_text(text)
+    assert [it.clause for it in plan.items] == ["1", "2", "3"]
