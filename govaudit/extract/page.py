@@ -67,14 +67,30 @@ def looks_not_found(title: str, text: str) -> bool:
     False
     """
     t = norm(title)
-    if t and len(t) <= 40 and (_NOT_FOUND_STRONG.search(t) or (len(t) <= 12 and _NOT_FOUND_WEAK.search(t))):
-        return True
+    if t and len(t) <= 60:
+        for part in _TITLE_SPLIT.split(t):
+            if _mostly_not_found(part):
+                return True
     body = norm(text)
     if not body:
         return False
     if len(body) <= 600 and _NOT_FOUND_STRONG.search(body):
         return True
     return len(body) <= 200 and bool(_NOT_FOUND_WEAK.search(body))
+
+
+_FILLER = re.compile(r"[\s\W_]|提示|错误|信息|温馨|系统|对不起|抱歉|您好|很抱歉|页面|网页|网站|访问|您|的|请求|出错|啦|了")
+
+
+def _mostly_not_found(part: str) -> bool:
+    """A title part that is nothing but not-found wording ('404', '页面不存在！')."""
+    if not part:
+        return False
+    hit = _NOT_FOUND_STRONG.search(part) or _NOT_FOUND_WEAK.search(part)
+    if not hit:
+        return False
+    rest = _FILLER.sub("", _NOT_FOUND_WEAK.sub("", _NOT_FOUND_STRONG.sub("", part)))
+    return len(rest) <= 3
 
 
 # ---------------------------------------------------------------------------
@@ -290,7 +306,11 @@ def read_meta(root: etree._Element) -> dict[str, str]:
 # ---------------------------------------------------------------------------
 
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]+|\s-+\s|--+|——|—|\s–\s|-{1}(?=[^\d]*(?:政府|网|局|委|厅|办|部|中心|门户)))\s*")
-_SITEISH = re.compile(r"政府|网站|门户|网$|官网|之窗|局$|委员会$|厅$|办公室$|部$|中心$|管委会$|政务|首页")
+_SITEISH = re.compile(
+    r"^.{0,24}(?:人民政府|政府|政府网|网站|门户|网|官网|之窗|局|委员会|委|厅|办公室|部|中心|管委会|政务网|首页|"
+    r"Government|Portal)$|^(?:首页|主页)$",
+    re.I,
+)
 _TITLE_ATTR = re.compile(
     r"(?:^|[\s_\-])(?:title|tit|bt|biaoti|ivs_title|articletitle|article-title|article_title|arttitle|art_title|"
     r"news_title|newstitle|detail-title|detail_title|con-title|con_title|content-title|content_title|xxgk_title|"

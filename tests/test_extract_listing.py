@@ -1,0 +1,118 @@
+"""Listing pages: rows, pagers, totals, empty columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govaudit.extract import extract
+
+DATA = Path(__file__).parent / "data" / "extract"
+LIST_URL = "http://www.x.gov.cn/zwgk/tzgg/index.html"
+
+
+def _facts(name: str, url: str = LIST_URL):
+    return extract((DATA / name).read_bytes(), url)
+
+
+def test_trs_createpage_list():
+    f = _facts("trs_list_createpage.html")
+    assert f.kind == "listing"
+    assert f.title == "通知公告" and f.column == "通知公告"
+    assert [(i.title, i.date) for i in f.list_items] == [
+        ("关于做好2026年防汛工作的通知", "2026-07-15"),
+        ("关于公布行政许可事项清单的公告", "2026-07-10"),
+        ("关于印发某市营商环境优化方案的通知", "2026-06-30"),
+        ("2025年政府信息公开工作年度报告", "2026-01-20"),
+    ]
+    assert f.list_items[0].url == "http://www.x.gov.cn/zwgk/tzgg/202607/t20260715_101.html"
+    assert f.list_items[2].raw_date == "2026/6/30"
+    assert f.list_items[3].url.endswith(".pdf")
+    assert f.page_count == 5
+    assert f.pagination == [f"http://www.x.gov.cn/zwgk/tzgg/index_{i}.html" for i in range(1, 5)]
+    assert {l.context for l in f.links if "t2026" in l.url} == {"list"}
+    assert f.published is None
+
+
+def test_trs_createpage_with_div_id_and_current_page():
+    f = _facts("trs_list_pagediv.html", "http://www.x.gov.cn/zwgk/zcjd/list_1.shtml")
+    assert f.page_count == 42
+    assert len(f.pagination) == 41
+    assert f.pagination[0] == "http://www.x.gov.cn/zwgk/zcjd/list.shtml"  # page 0
+    assert "http://www.x.gov.cn/zwgk/zcjd/list_1.shtml" not in f.pagination  # this page
+    assert f.pagination[-1] == "http://www.x.gov.cn/zwgk/zcjd/list_41.shtml"
+    assert [i.date for i in f.list_items] == ["2026-03-01", "2026-02-15"]
+
+
+def test_trs_countpage_variables():
+    f = _facts("trs_list_countpage_vars.html")
+    assert f.page_count == 67
+    assert f.pagination[0] == "http://www.x.gov.cn/zwgk/tzgg/index_1.html"
+    assert f.pagination[-1] == "http://www.x.gov.cn/zwgk/tzgg/index_66.html"
+    assert len(f.list_items) == 3
+    assert f.column == "工作动态"  # last breadcrumb, no meta
+
+
+def test_commented_out_pager_is_ignored():
+    f = _facts("trs_list_commented_pager.html")
+    assert f.kind == "listing"
+    assert f.pagination == [] and f.page_count is None
+    assert len(f.list_items) == 2
+
+
+def test_hanweb_datastore_list():
+    f = _facts("hanweb_datastore_list.html", "http://jyt.x.gov.cn/col/col1543973/index.html")
+    assert f.kind == "listing"
+    assert [i.date for i in f.list_items] == ["2026-07-15", "2026-07-10", "2026-06-30"]
+    assert f.list_items[0].url == "http://jyt.x.gov.cn/art/2026/7/15/art_1543973_58942886.html"
+    assert f.list_items[0].title == "全省教育系统师德师风建设专题培训班举办"
+    assert f.record_count == 287
+    assert f.page_count == 20  # 287 records, 15 per page
+    assert sum(1 for l in f.links if l.context == "list") == 3
+
+
+def test_empty_column_notice():
+    f = _facts("empty_column.html")
+    assert f.kind == "listing"
+    assert f.empty_notice is True
+    assert f.list_items == []
+    assert f.title == "行政处罚"
+
+
+def test_a_listing_with_items_is_not_empty_even_if_a_sidebar_says_so():
+    html = (
+        '<html><head><meta name="ColumnName" content="通知公告"></head><body>'
+        '<div class="side"><p>暂无数据</p></div><ul class="list">'
+        '<li><a href="a.html">甲</a><span>2026-01-02</span></li><li><a href="b.html">乙</a><span>2026-01-01</span></li>'
+        "</ul></body></html>"
+    )
+    f = extract(html.encode(), LIST_URL)
+    assert f.empty_notice is False and len(f.list_items) == 2
+
+
+def test_plain_link_pager():
+    rows = "".join(f'<li><a href="t2026010{i}_{i}.html">标题{i}</a><span>2026-01-0{i}</span></li>' for i in range(1, 6))
+    html = (
+        f'<html><body><ul class="news">{rows}</ul><div class="pages">'
+        '<span>共12页 共238条</span><a href="index.html">首页</a><a href="index_1.html">下一页</a>'
+        '<a href="index_2.html">3</a><a href="index_11.html">尾页</a></div></body></html>'
+    )
+    f = extract(html.encode(), LIST_URL)
+    assert f.kind == "listing"
+    assert "http://www.x.gov.cn/zwgk/tzgg/index_1.html" in f.pagination
+    assert "http://www.x.gov.cn/zwgk/tzgg/index_11.html" in f.pagination
+    assert LIST_URL not in f.pagination
+    assert f.page_count == 12
+    assert f.record_count == 238
+    assert len(f.list_items) == 5
+
+
+def test_query_pager():
+    rows = "".join(f'<tr><td><a href="/art/{i}.html">标题{i}</a></td><td>2026-02-0{i}</td></tr>' for i in range(1, 4))
+    html = f'<html><body><table>{rows}</table><a href="?pageNum=2">下一页</a><a href="?pageNum=9">末页</a></body></html>'
+    f = extract(html.encode(), "http://www.x.gov.cn/col/col1/index.html")
+    assert f.pagination == [
+        "http://www.x.gov.cn/col/col1/index.html?pageNum=2",
+        "http://www.x.gov.cn/col/col1/index.html?pageNum=9",
+    ]
+    assert f.page_count == 9
+    assert [i.date for i in f.list_items] == ["2026-02-01", "2026-02-02", "2026-02-03"]
