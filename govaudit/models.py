@@ -160,7 +160,8 @@ class Finding:
     listing page, the policy document ...); ``key`` distinguishes findings on
     the same URL (e.g. the year of a missing annual report).  Check-specific
     facts go in ``data`` and are flattened into findings.json next to the
-    common keys.
+    common keys (``status`` there is the HTTP status of a link; the 整改
+    tracking status is ``state``).
     """
 
     check: str  # stable name: broken_link, stale_column ...
@@ -175,7 +176,7 @@ class Finding:
     title: str = ""  # short human label of the object (column name, document title ...)
     remedy: str = ""  # 整改要求
     data: dict[str, Any] = field(default_factory=dict)
-    status: str = "new"  # new | open (still open since an earlier run)
+    state: str = "new"  # 整改 tracking: new | open (still open since an earlier run) | fixed
     first_seen: str | None = None  # YYYY-MM-DD
 
     def fingerprint(self) -> str:
@@ -193,7 +194,7 @@ class Finding:
             "units": list(self.units),
             "basis": [b.to_dict() for b in self.basis],
             "remedy": self.remedy,
-            "status": self.status,
+            "state": self.state,
             "first_seen": self.first_seen,
         }
         if self.key:

@@ -140,7 +140,7 @@ class Store:
                     "url": str,
                     "key": str,
                     "severity": str,
-                    "status": str,
+                    "state": str,
                     "first_seen": str,
                     "body": str,
                 },
@@ -361,7 +361,7 @@ class Store:
     def save_findings(self, run_id: int, findings: list[Finding], *, as_of: str) -> list[Finding]:
         """Store this run's findings; mark each new or open against the previous run.
 
-        Returns the findings with ``status`` and ``first_seen`` filled in.
+        Returns the findings with ``state`` and ``first_seen`` filled in.
         """
         prev = self.previous_run(run_id)
         earlier: dict[str, str] = {}
@@ -374,10 +374,10 @@ class Store:
         for f in findings:
             fp = f.fingerprint()
             if fp in earlier:
-                f.status = "open"
+                f.state = "open"
                 f.first_seen = earlier[fp]
             else:
-                f.status = "new"
+                f.state = "new"
                 f.first_seen = as_of
             rows.append(
                 {
@@ -388,7 +388,7 @@ class Store:
                     "url": f.url,
                     "key": f.key,
                     "severity": f.severity,
-                    "status": f.status,
+                    "state": f.state,
                     "first_seen": f.first_seen,
                     "body": _dumps(f.to_json()),
                 }
@@ -416,6 +416,6 @@ class Store:
         for r in self.db.query("select fingerprint, body from findings where run_id = ? order by rowid", [prev["id"]]):
             if r["fingerprint"] not in now:
                 f = Finding.from_json(json.loads(r["body"]))
-                f.status = "fixed"
+                f.state = "fixed"
                 out.append(f)
         return out

@@ -17,7 +17,7 @@ from typing import Any
 
 from govaudit.models import Finding
 
-CSV_COLUMNS = ["site", "check", "code", "severity", "status", "first_seen", "url", "title", "reason", "units",
+CSV_COLUMNS = ["site", "check", "code", "severity", "state", "first_seen", "url", "title", "reason", "units",
                "pages", "basis", "remedy"]
 
 

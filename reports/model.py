@@ -120,14 +120,14 @@ def build_report(
             d = f.to_json()
             d["site"] = s.name
             d["type_title"] = check_titles.get(f.check, f.check)
-            d["status"] = "fixed"
+            d["state"] = "fixed"
             fixed.append(d)
         if s.previous_run and prev is None:
             prev = {"id": s.previous_run["id"], "date": s.previous_run.get("as_of")}
     tracking = {
         "previous_run": prev,
-        "new": sum(1 for d in findings if d["status"] == "new"),
-        "open": sum(1 for d in findings if d["status"] == "open"),
+        "new": sum(1 for d in findings if d["state"] == "new"),
+        "open": sum(1 for d in findings if d["state"] == "open"),
         "fixed": len(fixed),
         "fixed_findings": fixed,
     }

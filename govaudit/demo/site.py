@@ -80,6 +80,8 @@ class DemoSite:
         # articles by their column's listing path: listings no part wrote are made by finish()
         self.column_items: dict[str, tuple[str, list[tuple[str, str, _dt.date | None]]]] = {}
         self._ids = 1000
+        self.request_log: list[tuple[str, str, str, dict[str, str]]] = []  # (host key, method, path, headers)
+        self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ helpers
     def day(self, days_ago: int) -> _dt.date:
@@ -313,6 +315,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self, head: bool) -> None:
         path = unquote(urlsplit(self.path).path)
+        with self.site._lock:
+            self.site.request_log.append((self.host_key, "HEAD" if head else "GET", self.path, dict(self.headers)))
         if urlsplit(self.path).query:
             key_q = path + "?" + urlsplit(self.path).query
             res = self.site.resources.get((self.host_key, key_q))
@@ -345,6 +349,16 @@ class _Handler(BaseHTTPRequestHandler):
                     "<script>var _waf_token='x';</script></body></html>").encode("utf-8")
             self._send(412, body, head=head)
             return
+        if b == "flaky":
+            with self.site._lock:
+                n = res.options.setdefault("served", 0)
+                res.options["served"] = n + 1
+            if n < int(res.options.get("fail_times", 1)):
+                hdrs = {}
+                if res.options.get("retry_after") is not None:
+                    hdrs["Retry-After"] = str(res.options["retry_after"])
+                self._send(int(res.options.get("fail_status", 503)), b"busy", headers=hdrs, head=head)
+                return
         if b == "head_refused" and head:
             self._send(405, b"", headers={"Allow": "GET"}, head=True)
             return
