@@ -21,7 +21,6 @@ from typing import Any
 
 from govaudit.models import Basis, Finding, PageFacts
 from govaudit.policy import (
-    Interpretation,
     Match,
     PolicyAnalysis,
     PolicyDoc,
@@ -379,5 +378,4 @@ __all__ = [
     "missing_interpretation",
     "policy_analysis",
     "unlinked_interpretation",
-    "Interpretation",
 ]

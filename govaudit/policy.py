@@ -442,7 +442,11 @@ def document_or_exemption(facts: PageFacts) -> tuple[PolicyDoc | None, str | Non
         if number:
             signals.append("doc_number")
             break
+    if facts.kind != "article" and not number:
+        return None, None  # a column page or an unreadable page is not a document without a 文号
     columns = _column_texts(facts)
+    if title in columns:
+        return None, None  # the column's own page
     policy_col = next((t for t in columns if POLICY_COLUMN_RE.search(t) and not NON_POLICY_COLUMN_RE.search(t)), "")
     if policy_col:
         signals.append(f"column:{policy_col}")

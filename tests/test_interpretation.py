@@ -424,3 +424,9 @@ def test_late_is_not_guessed_for_a_short_gap_in_an_unknown_year(tmp_path, caplog
     [f] = run_check(tmp_path, _pair("2026-12-30", "2027-01-06"), late_interpretation, as_of=date(2027, 3, 1),
                     site_config={"holidays": ["2027-01-01"]})
     assert f.data["working_days"] == 4
+
+
+def test_a_column_page_of_a_document_column_is_not_a_document():
+    empty_listing = PageFacts(url=f"{SITE}zwgk/gfxwj/", kind="other", title="规范性文件", column="规范性文件",
+                              empty_notice=True)
+    assert document_or_exemption(empty_listing) == (None, None)
