@@ -5,7 +5,7 @@ Layout and wording come from ``templates/docx_wording.yaml`` (a user's copy in
 the paragraph styles (通报标题, 通报正文, 通报一级标题 ...) and is then used as
 the base document.
 
-Structure: title, 发文字号, 主送机关, opening paragraph, 一、总体情况,
+Structure: 发文字号 (when given), title, 主送机关, opening paragraph, 一、总体情况,
 二、存在问题 (by type with examples; by unit), 三、整改情况 (only with a previous
 run), 整改要求, 需人工核实的事项 (when any), 附件说明, 署名 and 成文日期, then a
 landscape section with 附件 问题清单 (table header repeated on every page).
@@ -44,6 +44,7 @@ from reports.render import (
     clean_text,
     cn_date,
     cn_number,
+    finding_status,
     sorted_finding_indices,
     summary,
     template_file,
@@ -168,6 +169,7 @@ def _add_style(doc: DocxDocument, name: str, *, font: str, latin: str, size: flo
     pf = st.paragraph_format
     pf.space_before = Pt(0)
     pf.space_after = Pt(0)
+    pf.widow_control = False  # keep 22 lines on every page
     if spacing:
         pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         pf.line_spacing = Pt(spacing)
@@ -465,7 +467,7 @@ def _write_attachment(w: _Writer, t: _Text, report: dict[str, Any], layout: dict
         row = table.add_row()
         basis = basis_text(f.get("basis"))
         for cell, tpl in zip(row.cells, cells):
-            _cell_text(cell, t([tpl], f=f, i=n, basis=basis), cell_style)
+            _cell_text(cell, t([tpl], f=f, i=n, basis=basis, status=finding_status(f)), cell_style)
     if len(widths) == len(headers):
         for column, mm in zip(table.columns, widths):
             column.width = Mm(mm)
@@ -518,10 +520,13 @@ def build_docx(report: dict[str, Any], *, template_dir: str | Path | None = None
     w = _Writer(doc, names)
     size = float(layout["sizes_pt"]["body"])
 
-    title = w.para(str(report["title"]), "title")
     number = t("doc_number")
-    if number:
-        w.para(number, "signature").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if number:  # 发文字号 centred above the title, title two lines below (GB/T 9704 7.2.4, 7.3.1)
+        num = w.para(number, "signature")
+        num.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        num.paragraph_format.right_indent = Pt(0)
+        num.paragraph_format.space_after = Pt(2 * layout["line_spacing_pt"])
+    title = w.para(str(report["title"]), "title")
     title.paragraph_format.space_after = Pt(layout["line_spacing_pt"])  # 标题下空一行
     if report.get("recipients"):
         w.para(str(report["recipients"]), "body").paragraph_format.first_line_indent = Pt(0)  # 顶格

@@ -32,6 +32,7 @@ from reports.render import (
     clean_text,
     cn_date,
     cn_number,
+    finding_status,
     http_href,
     sorted_finding_indices,
     summary,
@@ -86,7 +87,7 @@ def _env(template_dir: str | Path | None) -> jinja2.Environment:
 
 def _row(f: dict[str, Any], n: int) -> dict[str, Any]:
     sev = str(f.get("severity") or "")
-    return {"n": n, "f": f, "href": http_href(f.get("url")), "severity": sev,
+    return {"n": n, "f": f, "href": http_href(f.get("url")), "severity": sev, "status": finding_status(f),
             "severity_rank": SEVERITY_ORDER.get(sev, 3), "units": "、".join(map(str, f.get("units") or [])),
             "pages": [{"url": p, "href": http_href(p)} for p in (f.get("pages") or [])[:3]],
             "more_pages": max(0, len(f.get("pages") or []) - 3), "basis": basis_text(f.get("basis"))}
@@ -117,8 +118,6 @@ def view_model(report: dict[str, Any]) -> dict[str, Any]:
         "chart_types": bars([(g.get("title") or g.get("check") or "", int(g.get("count") or 0)) for g in s["by_type"]]),
         "chart_units": bars([(u.get("unit") or "", int(u.get("count") or 0)) for u in s["by_unit"] if u.get("unit")]),
         "prev": prev, "tracking": tracking, "fixed": fixed,
-        "counts": {"new": sum(1 for f in findings if f.get("status") == "new"),
-                   "open": sum(1 for f in findings if f.get("status") == "open")},
         "date_cn": cn_date(report.get("date")), "as_of_cn": cn_date(report.get("as_of") or report.get("date")),
         "attachments_title": report.get("attachments_title") or "问题清单",
     }

@@ -101,6 +101,11 @@ def sorted_finding_indices(findings: list[dict[str, Any]]) -> list[int]:
     return sorted(range(len(findings)), key=key)
 
 
+def finding_status(f: dict[str, Any]) -> str:
+    """new | open | fixed: the finding's tracking state (``state`` when the model sets it, else ``status``)."""
+    return str(f.get("state") or f.get("status") or "new")
+
+
 def basis_text(basis: Any, *, with_text: bool = False) -> str:
     """One line citing a finding's 依据: ``国办秘函〔2019〕19号 单项否决；…``."""
     parts = []

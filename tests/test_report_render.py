@@ -206,6 +206,41 @@ def test_html_sections(html_text: str, tmp_path: Path) -> None:
     assert not doc2.xpath("//*[@id='tracking']")
 
 
+def test_html_hostile_url_stays_inside_href(tmp_path: Path) -> None:
+    report = sample_report()
+    evil = 'http://x.gov.cn/a"><svg/onload=alert(4)>'
+    report["findings"][0]["url"] = evil
+    report["sites"][0]["url"] = "JAVASCRIPT:alert(5)"
+    text = render_html(report, tmp_path / "u.html").read_text(encoding="utf-8")
+    assert '"><svg' not in text
+    doc = lxml_html.fromstring(text)
+    assert evil in doc.xpath("//a/@href")  # a real http URL stays a link, its quote escaped
+    assert len(doc.xpath("//svg")) == 2 and not doc.xpath("//@onload")
+    assert not [h for h in doc.xpath("//a/@href") if h.lower().startswith("javascript")]
+
+
+def test_html_without_findings(tmp_path: Path) -> None:
+    report = sample_report(previous=False)
+    report["findings"] = report["by_type"] = report["by_unit"] = report["manual_items"] = []
+    report["sites"][0]["verdict"] = "合格"
+    doc = lxml_html.fromstring(render_html(report, tmp_path / "e.html").read_text(encoding="utf-8"))
+    assert not doc.xpath("//*[@id='findings'] | //*[@id='attachment']")
+    assert "本次检查未发现问题。" in doc.text_content()
+    assert "附件：" not in doc.text_content()
+
+
+def test_status_from_state_key(tmp_path: Path) -> None:
+    """A model that records the tracking state as ``state`` shows it like ``status``."""
+    report = sample_report()
+    for f in report["findings"]:
+        f["state"] = "open"
+        f["status"] = "new"
+    doc = lxml_html.fromstring(render_html(report, tmp_path / "s.html").read_text(encoding="utf-8"))
+    assert {r.xpath("string(td[3])").strip()[:3] for r in doc.xpath("//table[@id='findings']/tbody/tr")} == {"未整改"}
+    table = Document(str(render_docx(report, tmp_path / "s.docx"))).tables[0]
+    assert all("仍未整改" in r.cells[5].text for r in table.rows[1:])
+
+
 def test_html_user_template_dir(tmp_path: Path) -> None:
     (tmp_path / "report.html.j2").write_text("<p>{{ r.title }}|{{ rows|length }}|{{ r.sites[0].verdict_reasons[0] }}</p>",
                                             encoding="utf-8")
@@ -358,6 +393,15 @@ def test_docx_attachment_table(docx_doc: Any) -> None:
     label = [p for p in docx_doc.paragraphs if p.text == "附件"]
     assert len(label) == 1 and east_asia_font(label[0]) == "黑体"  # 附件 3号黑体 顶格
     assert label[0].paragraph_format.first_line_indent == Pt(0)
+
+
+def test_docx_doc_number_above_title(tmp_path: Path) -> None:
+    report = sample_report()
+    report["doc_number"] = "示政办函〔2026〕7号"
+    doc = Document(str(render_docx(report, tmp_path / "n.docx")))
+    first, second = doc.paragraphs[0], doc.paragraphs[1]
+    assert first.text == "示政办函〔2026〕7号" and first.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert second.text == report["title"]
 
 
 def test_docx_tracking_only_with_previous_run(tmp_path: Path) -> None:
