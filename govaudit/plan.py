@@ -30,7 +30,6 @@ import calendar
 import json
 import re
 import tomllib
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -405,8 +404,11 @@ def _unit_tail(text: str) -> tuple[str, list[str]]:
         if units:
             return text[: m.start()].rstrip(" 　（(；;，,"), units
     return text, []
-_DUE = re.compile(r"(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|年)\s*(?:底|中旬|上旬|下旬|末)?\s*前(?:完成)?"
-                  r"|\d{4}\s*年\s*(?:底|年底|内)前?")
+
+
+# 完成时限 written in a task: 2021年底前, 11月底前, 3月31日前
+_DUE = re.compile(r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:底|中旬|上旬|下旬|末)?\s*前(?:完成)?"
+                  r"|\d{4}\s*年\s*(?:底|末)\s*前?(?:完成)?|年底前")
 
 
 def _numbered(line: str) -> tuple[int, str] | None:
@@ -471,6 +473,82 @@ def html_to_text(html: str) -> str:
     return "\n".join(lines)
 
 
+def cn_numeral(n: int) -> str:
+    """1 → 一, 12 → 十二, 31 → 三十一 (the numbering of （一） 一、 headings).
+
+    >>> [cn_numeral(n) for n in (1, 10, 12, 20, 31)]
+    ['一', '十', '十二', '二十', '三十一']
+    """
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
+
+
+class _WordNumbering:
+    """Word's automatic list numbers (1. （一） …), which are not part of a paragraph's text."""
+
+    def __init__(self, doc: Any) -> None:
+        from docx.oxml.ns import qn
+
+        self._qn = qn
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}  # (numId, ilvl) -> (numFmt, lvlText, start)
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = doc.part.numbering_part.element
+        except Exception:  # no numbering part: nothing is auto-numbered
+            return
+        abstract = {a.get(qn("w:abstractNumId")): a for a in root.findall(qn("w:abstractNum"))}
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            absn = abstract.get(ref.get(qn("w:val"))) if ref is not None else None
+            if absn is None:
+                continue
+            for lvl in absn.findall(qn("w:lvl")):
+                fmt, text, start = lvl.find(qn("w:numFmt")), lvl.find(qn("w:lvlText")), lvl.find(qn("w:start"))
+                self.levels[(num.get(qn("w:numId")), int(lvl.get(qn("w:ilvl"))))] = (
+                    fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                    text.get(qn("w:val")) if text is not None else "",
+                    int(start.get(qn("w:val"))) if start is not None else 1)
+
+    def _num_pr(self, para: Any) -> Any:
+        ppr = para._p.pPr
+        if ppr is not None and ppr.numPr is not None:
+            return ppr.numPr
+        style = para.style
+        while style is not None:
+            sppr = style.element.pPr
+            if sppr is not None and sppr.numPr is not None:
+                return sppr.numPr
+            style = style.base_style
+        return None
+
+    def label(self, para: Any) -> str:
+        """The number Word shows before this paragraph ("" when none)."""
+        num_pr = self._num_pr(para)
+        if num_pr is None or num_pr.numId is None:
+            return ""
+        num_id = str(num_pr.numId.val)
+        ilvl = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
+        if (num_id, ilvl) not in self.levels:
+            return ""
+        counts = self.counters.setdefault(num_id, [0] * 9)
+        start = self.levels[(num_id, ilvl)][2]
+        counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else start
+        for deeper in range(ilvl + 1, 9):
+            counts[deeper] = 0
+        fmt, text, _ = self.levels[(num_id, ilvl)]
+        if fmt in ("bullet", "none"):
+            return ""
+        for k in range(ilvl + 1):
+            kfmt = self.levels.get((num_id, k), ("decimal", "", 1))[0]
+            n = counts[k] or self.levels.get((num_id, k), ("", "", 1))[2]
+            shown = cn_numeral(n) if kfmt.startswith(("chinese", "ideograph", "taiwanese")) and n < 100 else str(n)
+            text = text.replace(f"%{k + 1}", shown)
+        return text
+
+
 def docx_to_text(path: Path) -> str:
     """Paragraphs and tables of a .docx in document order; tables as tab-separated rows."""
     import docx
@@ -479,15 +557,15 @@ def docx_to_text(path: Path) -> str:
 
     try:
         doc = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # BadZipFile, PackageNotFoundError, KeyError, lxml errors …
         raise PlanError(f"{path}: not a readable .docx ({type(exc).__name__}: {exc})") from None
-    except Exception as exc:  # python-docx raises PackageNotFoundError and lxml errors
-        raise PlanError(f"{path}: not a readable .docx ({type(exc).__name__}: {exc})") from None
+    numbering = _WordNumbering(doc)
     out: list[str] = []
     for child in doc.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            out.append(Paragraph(child, doc).text)
+            para = Paragraph(child, doc)
+            out.append(numbering.label(para) + para.text)
         elif tag == "tbl":
             table = Table(child, doc)
             for row in table.rows:
@@ -511,7 +589,8 @@ def read_plan_text(path: Path) -> str:
         raise PlanError(f"{path}: old Word .doc files are not supported; save it as .docx or .txt")
     data = path.read_bytes()
     text = _decode(data, str(path))
-    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and re.search(r"<(html|body|p|table|div)\b", text[:2000], re.I)):
+    looks_html = re.search(r"<(html|body|p|table|div)\b", text[:2000], re.I)
+    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_html):
         return html_to_text(text)
     return text
 

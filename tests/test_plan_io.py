@@ -250,3 +250,16 @@ def test_contact_table_does_not_hide_the_numbered_tasks(tmp_path):
             "3.做好依申请公开。（县司法局牵头落实）\n附件：联络员名单\n序号\t单位\t联络员\t电话\n1\t县政府办\t张三\t1234\n")
     plan = parse_plan_text(text)
     assert [it.clause for it in plan.items] == ["1", "2", "3"]
+
+
+def test_docx_word_list_numbering(tmp_path):
+    """Word's automatic numbers are not in the paragraph text; the importer puts them back."""
+    d = docx.Document()
+    d.add_paragraph("示范县2024年政务公开工作分工方案")
+    d.add_paragraph("加强政府网站链接巡查，杜绝错链、断链。（县政府办公室牵头落实）", style="List Number")
+    d.add_paragraph("做好政务公开业务培训。（县司法局牵头落实）", style="List Number")
+    path = tmp_path / "numbered.docx"
+    d.save(path)
+    plan = import_plan(path)
+    assert [(it.clause, it.units) for it in plan.items] == [("1", ["县政府办公室"]), ("2", ["县司法局"])]
+    assert plan.items[0].checks == ["broken_link"]
