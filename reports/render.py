@@ -102,8 +102,18 @@ def sorted_finding_indices(findings: list[dict[str, Any]]) -> list[int]:
 
 
 def finding_status(f: dict[str, Any]) -> str:
-    """new | open | fixed: the finding's tracking state (``state`` when the model sets it, else ``status``)."""
-    return str(f.get("state") or f.get("status") or "new")
+    """new | open | fixed: the finding's 整改 tracking state.
+
+    ``state`` holds it (``status`` of a broken link is its HTTP status); a
+    ``status`` of new/open/fixed from older findings.json files is accepted.
+
+    >>> finding_status({"state": "open", "status": 404}), finding_status({"status": "fixed"})
+    ('open', 'fixed')
+    """
+    for key in ("state", "status"):
+        if f.get(key) in STATUS_LABEL:
+            return str(f[key])
+    return "new"
 
 
 def basis_text(basis: Any, *, with_text: bool = False) -> str:

@@ -28,11 +28,11 @@ BASIS_COL = [{"document": "政府信息公开条例", "clause": "第二十条", 
 
 
 def _finding(check: str, code: str, type_title: str, site: str, url: str | None, reason: str, *,
-             severity: str = "medium", units: tuple[str, ...] = (), status: str = "new", title: str = "",
+             severity: str = "medium", units: tuple[str, ...] = (), state: str = "new", title: str = "",
              evidence: str = "", basis: list[dict[str, str]] = BASIS_LINK, **extra: Any) -> dict[str, Any]:
     f = {"check": check, "code": code, "url": url, "title": title, "reason": reason, "severity": severity,
          "pages": ["http://www.example.gov.cn/zwgk/index.html"], "units": list(units),
-         "basis": copy.deepcopy(basis), "remedy": "请及时修复或删除错误链接。", "status": status,
+         "basis": copy.deepcopy(basis), "remedy": "请及时修复或删除错误链接。", "state": state,
          "first_seen": "2026-11-01", "site": site, "type_title": type_title, "evidence": evidence}
     f.update(extra)
     return f
@@ -43,9 +43,9 @@ def sample_report(*, previous: bool = True) -> dict[str, Any]:
     findings = [
         _finding("broken_link", "GA101", "错链断链", "示范县人民政府", "http://www.example.gov.cn/a.pdf",
                  "附件链接返回404", title="2025年预算公开", evidence="HTTP 404", severity="low",
-                 units=("县财政局",)),
+                 units=("县财政局",), status=404),
         _finding("broken_link", "GA101", "错链断链", "示范县人民政府", JS_URL, "链接无法访问 " + XSS,
-                 title=ATTR, evidence=XSS, units=("县财政局",), status="open"),
+                 title=ATTR, evidence=XSS, units=("县财政局",), state="open"),
         _finding("broken_link", "GA101", "错链断链", "示范县教育局", "https://jy.example.gov.cn/x?a=1&b=2",
                  "链接超时", title="招生简章", evidence="timeout", units=("县教育局",)),
         _finding("broken_link", "GA101", "错链断链", "示范县教育局", "http://jy.example.gov.cn/y",
@@ -69,7 +69,7 @@ def sample_report(*, previous: bool = True) -> dict[str, Any]:
             gu["count"] += 1
             gu["findings"].append(i)
     fixed = _finding("broken_link", "GA101", "错链断链", "示范县人民政府", "http://www.example.gov.cn/old.html",
-                     "链接返回404", title="旧通知已修复", status="fixed")
+                     "链接返回404", title="旧通知已修复", state="fixed")
     tracking = ({"previous_run": {"id": 1, "date": "2026-11-01"}, "new": 5, "open": 1, "fixed": 1,
                  "fixed_findings": [fixed]} if previous else
                 {"previous_run": None, "new": 6, "open": 0, "fixed": 0, "fixed_findings": []})
@@ -229,16 +229,17 @@ def test_html_without_findings(tmp_path: Path) -> None:
     assert "附件：" not in doc.text_content()
 
 
-def test_status_from_state_key(tmp_path: Path) -> None:
-    """A model that records the tracking state as ``state`` shows it like ``status``."""
+def test_tracking_state_shown(tmp_path: Path, html_text: str) -> None:
+    """``state`` is the 整改 state; a broken link's ``status`` (HTTP 404) is not."""
+    doc = lxml_html.fromstring(html_text)
+    states = {r.xpath("string(td[8]/b)"): r.xpath("string(td[3])").strip()
+              for r in doc.xpath("//table[@id='findings']/tbody/tr")}
+    assert states[ATTR].startswith("未整改") and states["2025年预算公开"] == "新发现"
     report = sample_report()
-    for f in report["findings"]:
-        f["state"] = "open"
-        f["status"] = "new"
-    doc = lxml_html.fromstring(render_html(report, tmp_path / "s.html").read_text(encoding="utf-8"))
-    assert {r.xpath("string(td[3])").strip()[:3] for r in doc.xpath("//table[@id='findings']/tbody/tr")} == {"未整改"}
+    for f in report["findings"]:  # findings.json written before 'state' existed
+        f["status"] = f.pop("state")
     table = Document(str(render_docx(report, tmp_path / "s.docx"))).tables[0]
-    assert all("仍未整改" in r.cells[5].text for r in table.rows[1:])
+    assert sum("仍未整改" in r.cells[5].text for r in table.rows[1:]) == 1
 
 
 def test_html_user_template_dir(tmp_path: Path) -> None:
