@@ -237,3 +237,26 @@ def test_hanweb_zj_jyt_info_table():
 def test_doc_numbers_in_bodies():
     assert facts_of("trs_moe_article.html").doc_number == "教思政厅函〔2024〕10号"
     assert facts_of("shanghai_wsjkw_article.html").doc_number == "沪卫基层〔2024〕5号"
+
+
+def test_header_row_info_table_and_inner_body_container():
+    f = facts_of("shanghai_wsjkw_article.html")
+    # labels in one row, values in the next (tbody after thead)
+    assert f.info_table["索取号"] == "076478684Q/2024-00112"
+    assert f.info_table["文件编号"] == "沪卫基层〔2024〕5号"
+    assert [b["text"] for b in f.breadcrumbs][0] == "首页"  # '您现在所在的位置' label dropped
+    # Ucap: the <ucapcontent> inside #articlecontent, not the wrapper with title and date line
+    g = facts_of("ucap_sichuan_article_jyda.html")
+    assert g.body_text.startswith("川卫函〔2025〕46号")
+    assert "打印本页" not in g.body_text
+
+
+def test_event_dates_are_not_publish_dates():
+    f = facts_of("beijing_portal_article.html")
+    assert f.visible_date is None  # 开始时间 2024-05-08 / 结束时间 2024-05-10 are the event's
+
+
+def test_listing_body_is_not_the_footer():
+    f = facts_of("pingtan_zfxxgknb_list.html")
+    assert "主办单位" not in f.body_text
+    assert f.footer["主办单位"] == "福建省平潭综合实验区管理委员会办公室"

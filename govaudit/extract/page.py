@@ -101,7 +101,7 @@ _BREAD_TOKEN = re.compile(
     r"crumb|bread|^position|^location|weizhi|dqwz|curpos|^current-?pos|^current_?path|^mbx|lujing|nav-?path|"
     r"^dqlm$|^path$|^local$|^posi$|^place$|^curmbs"
 )
-_BREAD_TEXT = ("当前位置", "您的位置", "您现在的位置", "您当前的位置", "所在位置", "当前所在位置", "位置：", "位置:")
+_BREAD_TEXT = ("当前位置", "您的位置", "您现在的位置", "您当前的位置", "所在位置", "当前所在位置", "位置：", "位置:", "您现在所在的位置", "您所在的位置", "您当前所在位置")
 _RELATED_TOKEN = re.compile(r"xgjd|xgwj|xglj|xgxw|xgyd|xgzc|glzc|related|relevant|relation|relalink|^abouts?$|zcjd_box")
 RELATED_WORDS = (
     "相关文件", "相关解读", "相关链接", "原文链接", "相关阅读", "相关新闻", "相关推荐", "政策解读", "解读文件",
@@ -208,8 +208,10 @@ _BODY_STRONG = re.compile(
 _BODY_WEAK = re.compile(r"(?:^|[\s_\-])(?:content|article|detail|zw|text|cont|con|main|view|nr|xq)(?:$|[\s_\-])")
 
 
-def find_body(root: etree._Element, html: str) -> etree._Element | None:
-    """The article content container, or None."""
+def find_body(
+    root: etree._Element, html: str, skip: Callable[[etree._Element], bool] | None = None
+) -> etree._Element | None:
+    """The article content container, or None (``skip`` rejects fallback containers in nav/footer)."""
     strong: list[tuple[int, etree._Element]] = []
     weak: list[tuple[int, etree._Element]] = []
     for e in root.iter():
@@ -232,6 +234,12 @@ def find_body(root: etree._Element, html: str) -> etree._Element | None:
     if strong:
         best = max(strong, key=lambda x: x[0])
         if best[0] > 0:
+            # a wrapper (#articlecontent) around the real container (ucapcontent, .TRS_Editor):
+            # take the innermost candidate that still holds most of the text
+            inner = [c for c in strong if c[1] is not best[1] and c[0] >= 0.6 * best[0] and _inside(c[1], best[1])]
+            while inner:
+                best = max(inner, key=lambda x: x[0])
+                inner = [c for c in strong if c[1] is not best[1] and c[0] >= 0.6 * best[0] and _inside(c[1], best[1])]
             return best[1]
         for _n, e in strong:
             if next(e.iter("img", "video", "embed", "iframe"), None) is not None:
@@ -240,7 +248,7 @@ def find_body(root: etree._Element, html: str) -> etree._Element | None:
     score: dict[etree._Element, int] = {}
     for p in root.iter("p", "br"):
         parent = p.getparent()
-        if parent is None:
+        if parent is None or (skip is not None and skip(parent)):
             continue
         n = len(text_of(p)) if p.tag == "p" else len(norm(p.tail))
         if n:
@@ -380,6 +388,7 @@ _LABEL_RANK = {
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DATE_ATTR = re.compile(r"date|time|pubtime|fbsj|fbrq|riqi|\brq\b|publish|\bsj\b|ivs_date")
+_NOT_PUB = re.compile(r"开始|结束|截止|起止|有效期|失效|施行|更新|修改|start|end|begin|deadline|expire|update|modif", re.I)
 _SOURCE_WORDS = re.compile(r"来源|作者|浏览|点击|字号|阅读|编辑|责任编辑|信息来源|打印|分享")
 
 
@@ -401,8 +410,11 @@ def _labeled(text: str) -> list[tuple[int, int, FoundDate]]:
 
 def _short_dated_lines(text: str) -> Iterable[tuple[int, FoundDate]]:
     pos = 0
+    prev = ""
     for line in text.split("\n"):
-        if len(line) <= 90 and not re.search(r"今天|今日|星期|周[一二三四五六日]", line):
+        labelled = prev.endswith((":", "："))  # '开始时间：' / '结束时间：' on the line before
+        prev = line
+        if not labelled and len(line) <= 90 and not re.search(r"今天|今日|星期|周[一二三四五六日]", line):
             for found in find_dates(line):
                 rest = (line[: found.start] + line[found.end:]).strip(" []()（）【】\t")
                 if not rest or _SOURCE_WORDS.search(rest) or len(rest) <= 4:
@@ -439,6 +451,8 @@ def visible_date(
         t = text_of(e)
         if not t or len(t) > 90 or re.search(r"今天|今日|星期", t):
             continue
+        if _NOT_PUB.search(t) or _NOT_PUB.search(a):
+            continue  # event start/end dates, deadlines, validity
         if body is not None and _inside(e, body):
             continue
         ctx = regions.context(e)
@@ -474,7 +488,7 @@ def _inside(e: etree._Element, container: etree._Element) -> bool:
 # ---------------------------------------------------------------------------
 
 _BREAD_SEP = re.compile(r"[>›»→＞/|]+|&gt;")
-_BREAD_LABEL = re.compile(r"^(?:当前位置|您的位置|您现在的位置|您当前的位置|所在位置|当前所在位置|位置)\s*[:：]?\s*")
+_BREAD_LABEL = re.compile(r"^(?:您?(?:现在|当前)?(?:所在)?的?位置|当前(?:所在)?位置|所在位置)\s*(?:是)?\s*[:：]?\s*")
 
 
 def read_breadcrumbs(root: etree._Element, regions: Regions, base_url: str) -> list[dict[str, str]]:
@@ -531,7 +545,7 @@ INFO_LABELS = (
     "印发日期", "施行日期", "废止日期", "文号", "发文字号", "文件编号", "主题分类", "体裁分类", "组配分类",
     "服务对象分类", "有效性", "时效", "公开方式", "公开范围", "公开时限", "分类", "信息分类", "所属主题",
     "主题词", "关键词", "关键字", "标题", "名称", "信息名称", "内容概述", "公文种类", "文种", "来源", "信息来源",
-    "效力状态", "有效期", "统一编号", "登记号", "发文日期", "文件状态",
+    "效力状态", "有效期", "统一编号", "登记号", "发文日期", "文件状态", "索取号", "发布时间", "备注",
 )
 _INFO_SET = frozenset(INFO_LABELS)
 def _spaced(label: str) -> str:
@@ -558,6 +572,20 @@ def read_info_table(root: etree._Element) -> dict[str, str]:
         if not any(_INFO_START.match(head_text(c, 10)) for c in cells):
             continue
         texts = [text_of(c) for c in cells]
+        keys = [_label_key(t) for t in texts]
+        if all(keys):
+            # a header row of labels: values sit in the next row, column by column
+            table = next(tr.iterancestors("table"), None)
+            rows = list(table.iter("tr")) if table is not None else []
+            i = rows.index(tr) if tr in rows else -1
+            nxt = rows[i + 1] if 0 <= i < len(rows) - 1 else None
+            if nxt is not None:
+                vals = [text_of(c) for c in nxt if is_el(c) and c.tag in ("td", "th")]
+                if len(vals) == len(keys) and not any(_label_key(v) for v in vals):
+                    for k, v in zip(keys, vals):
+                        if k and k not in out and len(v) <= 300:
+                            out[k] = v
+            continue
         for i in range(len(texts) - 1):
             key = _label_key(texts[i])
             if key and key not in out and not _label_key(texts[i + 1]):
@@ -687,10 +715,15 @@ _HEAD_LINE = re.compile(
 )
 
 
+_NOT_HEADING = re.compile(r"^(?:相关)?(?:附件|链接|文件)\W*$|^[\W\d_]*$")
+
+
 def body_headings(body: etree._Element, body_lines: str) -> list[str]:
     out: list[str] = []
     for e in body.iter("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b"):
         t = text_of(e)
+        if _NOT_HEADING.match(t) or any(a.tag in ("td", "th", "a") for a in e.iterancestors()):
+            continue
         if 2 <= len(t) <= 50 and t not in out:
             if e.tag in ("strong", "b"):
                 parent = e.getparent()
@@ -841,7 +874,8 @@ def _fill(facts: PageFacts, root: etree._Element, html: str, url: str, internal_
         or parse_date(std.get("article:published_time"))
     facts.meta_date = md.isoformat() if md else None
 
-    body = find_body(root, html)
+    body0 = Regions(None, set())
+    body = find_body(root, html, skip=lambda e: body0.context(e) in ("nav", "footer", "breadcrumb", "related"))
     all_anchors = [a for a in root.iter("a", "area") if a.get("href") is not None]
 
     # list rows (before regions so their links get the 'list' context)
