@@ -229,32 +229,44 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"[。；;！？\n]", text) if s.strip()]
 
 
-def _extract(ex: dict[str, Any], text: str) -> Any:
-    for sent in _sentences(text):
-        if ex.get("sentence_any") and not any(w in sent for w in ex["sentence_any"]):
-            continue
-        if ex.get("sentence_all") and not all(w in sent for w in ex["sentence_all"]):
-            continue
-        if ex.get("sentence_none") and any(w in sent for w in ex["sentence_none"]):
-            continue
-        m = re.search(ex["pattern"], sent)
-        if not m:
-            continue
-        if ex["kind"] == "int":
-            n = cn_number(m.group(1))
-            if n is not None:
-                return n
-        elif ex["kind"] == "month_day":
-            mo, day = cn_number(m.group(1)), cn_number(m.group(2))
-            if mo and day and 1 <= mo <= 12 and 1 <= day <= 31:
-                return f"{mo:02d}-{day:02d}"
-        elif ex["kind"] == "month_end":
-            mo = cn_number(m.group(1))
-            if mo and 1 <= mo <= 12:
-                return f"{mo:02d}-{calendar.monthrange(2023, mo)[1]:02d}"  # a common year: 02-28
-        else:
-            raise ValueError(f"unknown extractor kind {ex['kind']!r}")
-    return None
+def _extract_sentence(ex: dict[str, Any], sent: str) -> Any:
+    """The value one extractor reads from one sentence, or None."""
+    if ex.get("sentence_any") and not any(w in sent for w in ex["sentence_any"]):
+        return None
+    if ex.get("sentence_all") and not all(w in sent for w in ex["sentence_all"]):
+        return None
+    if ex.get("sentence_none") and any(w in sent for w in ex["sentence_none"]):
+        return None
+    m = re.search(ex["pattern"], sent)
+    if not m:
+        return None
+    if ex["kind"] == "int":
+        return cn_number(m.group(1))
+    if ex["kind"] == "month_day":
+        mo, day = cn_number(m.group(1)), cn_number(m.group(2))
+        return f"{mo:02d}-{day:02d}" if mo and day and 1 <= mo <= 12 and 1 <= day <= 31 else None
+    if ex["kind"] == "month_end":
+        mo = cn_number(m.group(1))
+        return f"{mo:02d}-{calendar.monthrange(2023, mo)[1]:02d}" if mo and 1 <= mo <= 12 else None  # 02-28
+    raise ValueError(f"unknown extractor kind {ex['kind']!r}")
+
+
+def _extract_all(extractors: list[dict[str, Any]], text: str) -> dict[str, Any]:
+    """Parameters read by a rule's extractors.  Extractors sharing a ``group`` are alternatives
+    for each sentence (the first that matches it wins); the first value of a parameter wins."""
+    found: dict[str, Any] = {}
+    sentences = _sentences(text)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for i, ex in enumerate(extractors):
+        groups.setdefault(ex.get("group") or f"#{i}", []).append(ex)
+    for alternatives in groups.values():
+        for sent in sentences:
+            for ex in alternatives:
+                val = _extract_sentence(ex, sent)
+                if val is not None:
+                    found.setdefault(ex["param"], val)
+                    break
+    return found
 
 
 def map_text(text: str, rules: dict[str, Any] | None = None) -> tuple[list[str], dict[str, Any]]:
@@ -276,16 +288,7 @@ def map_text(text: str, rules: dict[str, Any] | None = None) -> tuple[list[str],
             continue
         if rule.get("pattern") and not re.search(rule["pattern"], t):
             continue
-        found: dict[str, Any] = {}
-        done_groups: set[str] = set()
-        for ex in rule.get("extract", []):
-            if ex.get("group") and ex["group"] in done_groups:
-                continue
-            val = _extract(ex, t)
-            if val is not None:
-                found[ex["param"]] = val
-                if ex.get("group"):
-                    done_groups.add(ex["group"])
+        found = _extract_all(rule.get("extract", []), t)
         if rule.get("require_params") and not found:
             continue
         for c in rule.get("checks", []):

@@ -267,3 +267,8 @@ def test_no_numbered_tasks_is_an_error(tmp_path):
 
 def test_month_end_due_date():
     assert map_text("各级人民政府于每年3月底前公布政府信息公开工作年度报告")[1] == {"annual_report_due_government": "03-31"}
+
+
+def test_two_annual_report_dates_in_one_task():
+    text = "县直各部门于每年1月31日前公布本部门政府信息公开工作年度报告；县人民政府于每年3月31日前公布本级政府信息公开工作年度报告。"
+    assert map_text(text)[1] == {"annual_report_due_department": "01-31", "annual_report_due_government": "03-31"}
