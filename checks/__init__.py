@@ -26,6 +26,7 @@ CHECK_MODULES = [
     "checks.links",
     "checks.columns",
     "checks.interpretation",
+    "checks.annual_report",
 ]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
