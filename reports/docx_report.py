@@ -359,7 +359,7 @@ def _write_problems(w: _Writer, t: _Text, report: dict[str, Any], s: dict[str, A
         rest = int(group.get("count") or len(found)) - len(examples)
         if rest > 0:
             w.para(t("type_more", rest=rest))
-    units = [u for u in s["by_unit"] if u.get("unit")]
+    units = s["by_unit"]
     if units:
         n += 1
         w.para(t("by_unit_heading", n=cn_number(n)), "h2")

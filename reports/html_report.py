@@ -114,9 +114,9 @@ def view_model(report: dict[str, Any]) -> dict[str, Any]:
     sites = [{"s": site, "href": http_href(site.get("url")), "stats": site.get("stats") or {}} for site in s["sites"]]
     return {
         "r": report, "s": s, "sites": sites, "rows": rows, "types": types,
-        "units": [u for u in s["by_unit"] if u.get("unit")],
+        "units": s["by_unit"],
         "chart_types": bars([(g.get("title") or g.get("check") or "", int(g.get("count") or 0)) for g in s["by_type"]]),
-        "chart_units": bars([(u.get("unit") or "", int(u.get("count") or 0)) for u in s["by_unit"] if u.get("unit")]),
+        "chart_units": bars([(u.get("unit") or "", int(u.get("count") or 0)) for u in s["by_unit"]]),
         "prev": prev, "tracking": tracking, "fixed": fixed,
         "date_cn": cn_date(report.get("date")), "as_of_cn": cn_date(report.get("as_of") or report.get("date")),
         "attachments_title": report.get("attachments_title") or "问题清单",

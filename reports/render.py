@@ -39,6 +39,9 @@ SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_LABEL = {"high": "严重", "medium": "一般", "low": "轻微"}
 STATUS_LABEL = {"new": "新发现", "open": "未整改", "fixed": "已整改"}
 
+#: The by-unit group the report model gives findings without a responsible unit.
+UNASSIGNED_UNIT = "未指定责任单位"
+
 _CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -211,6 +214,12 @@ def groups_by_unit(report: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(out.values(), key=lambda g: -g["count"])
 
 
+def _real_units(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The by-unit groups, or none when no finding has a named responsible unit."""
+    groups = [g for g in groups if isinstance(g, dict) and g.get("unit")]
+    return groups if any(g["unit"] != UNASSIGNED_UNIT for g in groups) else []
+
+
 def summary(report: dict[str, Any]) -> dict[str, Any]:
     """Counts both renderers print in 总体情况.
 
@@ -233,7 +242,7 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
         "n_findings": len(report.get("findings") or []),
         "n_types": len(by_type),
         "by_type": by_type,
-        "by_unit": groups_by_unit(report),
+        "by_unit": _real_units(groups_by_unit(report)),
         "tracking": report.get("tracking") or {},
         "previous_run": (report.get("tracking") or {}).get("previous_run"),
     }

@@ -405,6 +405,21 @@ def test_docx_doc_number_above_title(tmp_path: Path) -> None:
     assert second.text == report["title"]
 
 
+def test_unit_grouping_only_with_named_units(tmp_path: Path) -> None:
+    report = sample_report()
+    for f in report["findings"]:
+        f["units"] = []
+    report["by_unit"] = [{"unit": "未指定责任单位", "count": 6, "findings": list(range(6)), "clauses": []}]
+    doc = Document(str(render_docx(report, tmp_path / "u.docx")))
+    assert not any("按责任单位" in p.text for p in doc.paragraphs)
+    html = lxml_html.fromstring(render_html(report, tmp_path / "u.html").read_text(encoding="utf-8"))
+    assert not html.xpath("//table[@id='units']") and len(html.xpath("//svg")) == 1
+    report["findings"][0]["units"] = ["县财政局"]
+    report["by_unit"].insert(0, {"unit": "县财政局", "count": 1, "findings": [0], "clauses": []})
+    doc = Document(str(render_docx(report, tmp_path / "v.docx")))
+    assert any(p.text.startswith("2.未指定责任单位：问题6个") for p in doc.paragraphs)
+
+
 def test_docx_tracking_only_with_previous_run(tmp_path: Path) -> None:
     doc = Document(str(render_docx(sample_report(previous=False), tmp_path / "a.docx")))
     text = [p.text for p in doc.paragraphs]
