@@ -272,3 +272,24 @@ def test_month_end_due_date():
 def test_two_annual_report_dates_in_one_task():
     text = "县直各部门于每年1月31日前公布本部门政府信息公开工作年度报告；县人民政府于每年3月31日前公布本级政府信息公开工作年度报告。"
     assert map_text(text)[1] == {"annual_report_due_department": "01-31", "annual_report_due_government": "03-31"}
+
+
+def test_demo_plan():
+    """The bundled demo plan (番禺 shape) for the fictional 示范县: every plan-driven check is named."""
+    import govaudit
+
+    plan = import_plan(Path(govaudit.__file__).parent / "demo" / "assets" / "demo_plan.txt")
+    assert plan.title == "示范县2026年政务公开工作要点分工方案"
+    assert plan.issuer == "示范县人民政府办公室" and plan.year == 2026
+    assert [it.clause for it in plan.items] == [str(n) for n in range(1, 11)]
+    assert plan.params() == {"interpretation_working_days": 5, "annual_report_due_department": "01-31",
+                             "annual_report_due_government": "03-31"}
+    assert [it.clause for it in plan.items_for_check("broken_link")] == ["1"]
+    assert [it.clause for it in plan.items_for_check("empty_column")] == ["2"]
+    assert [it.clause for it in plan.items_for_check("guide_incomplete")] == ["3"]
+    assert [it.clause for it in plan.items_for_check("late_interpretation")] == ["4"]
+    assert [it.clause for it in plan.items_for_check("late_annual_report")] == ["6"]
+    assert [it.clause for it in plan.items_for_check("annual_report_format")] == ["7"]
+    assert [it.clause for it in plan.manual_items()] == ["5", "8", "9", "10"]
+    assert plan.item("1").units == ["县政务服务数据管理局", "各有关单位"]
+    assert plan.item("10").units == ["县政府办公室", "县司法局", "县政务服务数据管理局"]
