@@ -39,9 +39,13 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
+        from scrapy import signals
+
         s = crawler.settings
-        return cls(crawler, s.get("GOVAUDIT_DB", "govaudit.db"), s.getint("GOVAUDIT_STORE_BATCH", 50),
+        pipe = cls(crawler, s.get("GOVAUDIT_DB", "govaudit.db"), s.getint("GOVAUDIT_STORE_BATCH", 50),
                    s.getfloat("GOVAUDIT_STORE_FLUSH_SECONDS", 2.0))
+        crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
+        return pipe
 
     def open_spider(self, spider: Any = None) -> None:
         spider = self.crawler.spider
@@ -77,9 +81,14 @@ class StorePipeline:
 
     def close_spider(self, spider: Any = None) -> None:
         self.flush()
+
+    def spider_closed(self, spider: Any = None, reason: str = "") -> None:
+        """Record the run's stats once the crawl has ended (the finish reason is known here)."""
+        self.flush()
         if self.store is None or self.run_id is None:
             return
-        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
+        stats.setdefault("finish_reason", reason)
         run = self.store.run(self.run_id)
         merged = dict(run.get("stats") or {})
         merged.update({

@@ -100,7 +100,8 @@ def run_crawls(sites: list[tuple[str, int]], db_path: str, options: CrawlOptions
         logging.getLogger(name).setLevel(level)
     if level > logging.INFO:
         # retries that give up are findings, not log noise
-        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
+        for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     crawlers = []
     for i, (start_url, run_id) in enumerate(sites):
         opts = (per_site or {}).get(run_id, options)
