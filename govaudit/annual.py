@@ -982,13 +982,16 @@ def check_arithmetic(rep: AnnualReport) -> list[ArithmeticIssue]:
         s = 0.0
         complete = True
         for group, items in T3_RESULT_GROUPS:
-            got = [col(k, c) for k in items if k in t3]
-            if got and all(g is not None for g in got):
+            present = [k for k in items if k in t3]
+            got = [col(k, c) for k in present]
+            if present and (len(present) < len(items) or None in got):
+                complete = False  # an item row was not read: the sum cannot be checked
+            elif present:
                 s += sum(g for g in got if g is not None)
             elif col(group, c) is not None:
-                s += col(group, c) or 0
-            elif group in ("open", "partial") or items:
-                complete = complete and group not in ("open", "partial")
+                s += col(group, c) or 0  # 2019 format: （六）其他处理 is one row
+            elif not items:
+                complete = False  # （一）予以公开 or （二）部分公开 not read
         if complete and s != total:
             issues.append(ArithmeticIssue(
                 "result_total", "三", "（七）总计", cols[c], s, total,

@@ -198,3 +198,14 @@ def test_module_examples_run():
 
     result = doctest.testmod(annual)
     assert result.attempted >= 10 and result.failed == 0
+
+
+def test_unread_item_row_does_not_fake_a_total_error():
+    seven = (7, 0, 0, 0, 0, 0, 7)
+    text = _sample(new=seven, total=seven).replace(
+        "（二）部分公开 2 0 0 0 0 0 2\n",
+        "（二）部分公开 2 0 0 0 0 0 2\n（三）不予公开 1.属于国家秘密 0 0 0 0 0 0 0\n"
+        "2.其他法律行政法规禁止公开2000003\n")  # a garbled row: no split adds up
+    r = parse_text(text)
+    assert "deny_1" in r.table3 and "deny_2" not in r.table3
+    assert [i for i in check_arithmetic(r) if i.rule == "result_total"] == []
