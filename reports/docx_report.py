@@ -258,7 +258,9 @@ def _footers(doc: DocxDocument, section: Any, layout: dict[str, Any], style: str
     for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
                           (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
         footer.is_linked_to_previous = False
-        p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        for child in list(footer._element):  # a reference document's own footer is replaced
+            footer._element.remove(child)
+        p = footer.add_paragraph()
         p.style = doc.styles[style]
         p.alignment = align
         if align == WD_ALIGN_PARAGRAPH.RIGHT:
@@ -546,6 +548,30 @@ def build_docx(report: dict[str, Any], *, template_dir: str | Path | None = None
     if has_table:
         _write_attachment(w, t, report, layout)
     return doc
+
+
+def write_reference_docx(path: str | Path, *, template_dir: str | Path | None = None) -> Path:
+    """Write a ``reference.docx`` holding the 通报 styles, one sample paragraph each.
+
+    Edit the styles in Word (not the sample text), save it as ``reference.docx`` in
+    your template folder, and every 通报 rendered with that folder uses them.
+    """
+    wording = load_wording(template_dir)
+    layout, names = wording["layout"], wording["styles"]
+    doc = _base_document(template_dir)
+    _setup_styles(doc, layout, names)
+    _page_setup(doc.sections[0], layout["page"])
+    _footers(doc, doc.sections[0], layout, names["page_number"])
+    w = _Writer(doc, names)
+    for key, sample in (("title", "关于××的通报（通报标题）"), ("body", "正文（通报正文）。"),
+                        ("h1", "一、一级标题（通报一级标题）"), ("h2", "（一）二级标题（通报二级标题）"),
+                        ("h3", "1.三级标题（通报三级标题）"), ("signature", "署名与日期（通报署名）"),
+                        ("table_header", "表头（通报表头）"), ("table", "表格文字（通报表格）")):
+        w.para(sample, key)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out))
+    return out
 
 
 def render_docx(report: dict[str, Any], path: str | Path, *, template_dir: str | Path | None = None) -> Path:

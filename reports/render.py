@@ -6,8 +6,10 @@ Public API::
     render_docx(report, path, *, template_dir=None) -> Path
 
 ``template_dir`` points at a folder holding the user's own copies of the
-files under ``reports/templates/`` (``report.html.j2``, ``docx_wording.yaml``,
-``reference.docx``); any file missing there falls back to the packaged one.
+files under ``reports/templates/`` (``report.html.j2``, ``docx_wording.yaml``)
+and/or a ``reference.docx`` with the Word styles (start from
+``reports.docx_report.write_reference_docx(path)``); any file missing there
+falls back to the packaged one.
 
 This module also holds the helpers both renderers share (dates, numerals,
 link safety, template lookup).

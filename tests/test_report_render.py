@@ -474,3 +474,17 @@ def test_docx_elements_in_schema_order(docx_doc: Any) -> None:
                 assert ranks == sorted(ranks), (name, [c.tag.split("}")[1] for c in el])
                 checked += 1
     assert checked > 50
+
+
+def test_docx_edited_reference_document(tmp_path: Path) -> None:
+    """A reference.docx made by write_reference_docx and edited by a user styles the 通报."""
+    from reports.docx_report import write_reference_docx
+
+    ref = Document(str(write_reference_docx(tmp_path / "reference.docx")))
+    ref.styles["通报一级标题"].font.size = Pt(18)
+    ref.save(str(tmp_path / "reference.docx"))
+    doc = Document(str(render_docx(sample_report(), tmp_path / "r.docx", template_dir=tmp_path)))
+    assert size_pt(_para(doc, "一、总体情况")) == 18
+    assert doc.paragraphs[0].text == sample_report()["title"]  # the samples are gone
+    footer = doc.sections[0].footer.paragraphs
+    assert len(footer) == 1 and footer[0]._p.xml.count("PAGE") == 1
