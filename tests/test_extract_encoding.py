@@ -72,3 +72,16 @@ def test_garbage_never_raises():
         assert f.kind == "other"
         assert f.title == "" or isinstance(f.title, str)
     assert decode_body(b"", None) == ("", "utf-8")
+
+
+def test_short_gbk_text_is_not_taken_for_utf8():
+    body = "<html><title>公告</title><body>ok</body></html>".encode("gbk")
+    text, used = decode_body(body, None)
+    assert (used, "公告" in text) == ("gb18030", True)
+
+
+def test_truncated_gbk_page_with_meta():
+    body = (DATA / "gbk_meta_only.html").read_bytes()[:-150] + b"\xc7"  # cut inside a character
+    f = extract(body, "http://www.x.gov.cn/a.html", header_charset="utf-8")
+    assert f.charset == "gb18030"
+    assert f.title == TITLE

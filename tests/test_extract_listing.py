@@ -116,3 +116,44 @@ def test_query_pager():
     ]
     assert f.page_count == 9
     assert [i.date for i in f.list_items] == ["2026-02-01", "2026-02-02", "2026-02-03"]
+
+
+def test_dates_written_inside_the_links():
+    rows = (
+        '<li><a href="./t20260105_3.html"><span class="tit">关于张三同志任职的通知</span><span class="date">2026-01-05</span></a></li>'
+        '<li><a href="./t20251201_2.html">2025年公开招聘拟聘用人员公示 [2025-12-01]</a></li>'
+        '<li><a href="./t20251120_1.html"><p>某局2025年度部门预算</p><i>2025.11.20</i></a></li>'
+    )
+    f = extract(f'<html><head><meta name="ColumnName" content="人事信息"></head><body><ul class="list">{rows}</ul></body></html>'.encode(), LIST_URL)
+    assert f.kind == "listing"
+    assert [(i.title, i.date) for i in f.list_items] == [
+        ("关于张三同志任职的通知", "2026-01-05"),
+        ("2025年公开招聘拟聘用人员公示", "2025-12-01"),
+        ("某局2025年度部门预算", "2025-11-20"),
+    ]
+
+
+def test_js_template_placeholder_is_not_an_empty_notice():
+    html = (
+        '<html><head><meta name="ColumnName" content="通知公告"></head><body>'
+        '<div ms-controller="list"><div ms-if="list.length==0">暂无数据</div>'
+        '<ul><li ms-repeat="list"><a ms-attr-href="el.url">{{el.title}}</a></li></ul></div>'
+        '<div style="display:none">暂无信息</div></body></html>'
+    )
+    f = extract(html.encode(), LIST_URL)
+    assert f.empty_notice is False
+
+
+def test_article_with_a_related_news_list_stays_an_article():
+    related = "".join(f'<li><a href="/xw/t2026060{i}_{i}.html">相关新闻{i}</a><span>2026-06-0{i}</span></li>' for i in range(1, 9))
+    html = (
+        "<html><head><title>某市召开安全生产工作会议_某市人民政府</title></head><body>"
+        "<h1>某市召开安全生产工作会议</h1><div class='info'>发布时间：2026-06-10 09:00</div>"
+        f"<div class='TRS_Editor'><p>{'会议要求，各地各部门要压实责任，确保安全生产形势稳定。' * 8}</p></div>"
+        f"<div class='xgxw'><h3>相关新闻</h3><ul>{related}</ul></div></body></html>"
+    )
+    f = extract(html.encode(), "http://www.x.gov.cn/xw/202606/t20260610_9.html")
+    assert f.kind == "article"
+    assert f.list_items == []
+    assert f.published == "2026-06-10"
+    assert {l.context for l in f.links if "相关新闻" in l.text} == {"related"}

@@ -117,18 +117,29 @@ def decode_body(body: bytes, header_charset: str | None = None) -> tuple[str, st
         return body.decode(candidates[0], "replace"), candidates[0]
     except UnicodeDecodeError:
         pass
+    try:
+        return body.decode("utf-8"), "utf-8"  # strict UTF-8 of non-ASCII bytes is never an accident
+    except UnicodeDecodeError:
+        pass
+    for cut in (1, 2, 3):
+        try:
+            body[:-cut].decode("utf-8")
+            return body.decode("utf-8", "replace"), "utf-8"  # valid UTF-8 cut off mid-character
+        except UnicodeDecodeError:
+            continue
     loose = body.decode("utf-8", "replace")
     bad = loose.count("\ufffd")
-    if bad <= max(2, sum(1 for ch in loose[:20000] if ord(ch) > 0x7F) // 1000):
-        return loose, "utf-8"  # valid UTF-8 apart from a cut-off tail or a stray byte
+    non_ascii = sum(1 for ch in loose[:50000] if ord(ch) > 0x7F)
+    if non_ascii >= 500 and bad * 200 <= non_ascii:
+        return loose, "utf-8"  # a few stray bytes in a long UTF-8 page
     best: tuple[float, int, str, str] | None = None
     for rank, name in enumerate(candidates):
+        if name == "utf-8":
+            continue  # already tried
         try:
             text = body.decode(name)
         except (UnicodeDecodeError, LookupError):
             continue
-        if name == "utf-8":
-            return text, name  # strict UTF-8 of non-ASCII bytes is never an accident
         score = _plausibility(text)
         if best is None or score > best[0]:
             best = (score, rank, name, text)

@@ -65,8 +65,38 @@ def _text_without_links(e: etree._Element) -> str:
     return norm("".join(parts))
 
 
+def _date_in_anchor(a: etree._Element) -> FoundDate | None:
+    """A date written inside the link itself: '<a>标题<span>2026-07-15</span></a>' or '标题 [2026-07-15]'."""
+    text = text_of(a)
+    if len(text) > 200:
+        return None
+    for found in find_dates(text):
+        tail = text[found.end:].strip(" ]）)】")
+        if found.start > 0 and not tail:
+            return found
+    for sub in a.iter():
+        if sub is a or not is_el(sub):
+            continue
+        t = text_of(sub).strip(" []()（）【】")
+        if t and len(t) <= 22:
+            for found in find_dates(t):
+                if found.start == 0 and found.end >= len(t) - 1:
+                    return found
+    return None
+
+
 def _row_for(a: etree._Element) -> tuple[etree._Element, FoundDate] | None:
     """Climb from a link to the smallest row element that also shows a date."""
+    inner = _date_in_anchor(a)
+    if inner is not None:
+        parent = a.getparent()
+        if (
+            parent is not None
+            and parent.tag in ("li", "dd", "dt", "p", "td", "div", "span", "h3", "h4")
+            and sum(1 for x in parent.iter("a") if x.get("href") is not None) <= 2
+        ):
+            return parent, inner
+        return a, inner
     e = a.getparent()
     for _ in range(4):
         if e is None or not is_el(e) or e.tag in ("body", "html", "ul", "ol", "table", "tbody"):
@@ -106,9 +136,13 @@ def row_signature(row: Row) -> tuple[str, str]:
     return (row.element.tag, (row.element.get("class") or "").strip())
 
 
-def anchor_title(a: etree._Element) -> str:
-    """What a list link says: its visible text, else its title attribute."""
+def anchor_title(a: etree._Element, found: FoundDate | None = None) -> str:
+    """What a list link says: its visible text (without a date written inside it), else its title."""
     text = text_of(a)
+    if found is not None and found.raw and text.endswith(found.raw.strip()) or (
+        found is not None and found.raw and found.raw in text and len(text) > len(found.raw) + 2
+    ):
+        text = norm(text.replace(found.raw, " ")).strip(" []()（）【】")
     title = norm(a.get("title"))
     if title and (not text or (text.endswith(("...", "…")) and len(title) > len(text))):
         return title
@@ -140,7 +174,7 @@ def strip_js_comments(js: str) -> str:
     return js
 
 
-_CREATE = re.compile(r"createPageHTML\s*\(([^()]*)\)")
+_CREATE = re.compile(r"createPage(?:HTML|Html)\w*\s*\(([^()]*)\)")
 _VAR = re.compile(r"\b(?:var\s+|let\s+|const\s+)?(\w+)\s*=\s*['\"]?(\d+)['\"]?\s*[;\n,]")
 _STR = re.compile(r"^\s*['\"]([^'\"]*)['\"]\s*$")
 

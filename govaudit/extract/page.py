@@ -882,7 +882,7 @@ def _fill(facts: PageFacts, root: etree._Element, html: str, url: str, internal_
     pre = Regions(body, set())
 
     def keep(a: etree._Element) -> bool:
-        return pre.context(a) not in ("nav", "footer", "breadcrumb")
+        return pre.context(a) not in ("nav", "footer", "breadcrumb", "related")
 
     groups = find_rows(all_anchors, keep)
     main_rows: list[Row] = []
@@ -1040,13 +1040,27 @@ def _fill(facts: PageFacts, root: etree._Element, html: str, url: str, internal_
             if not is_el(e) or e.tag in ("script", "style", "option", "title"):
                 continue
             t = norm(e.text)
-            if t and len(t) <= 30 and _EMPTY.match(t) and regions.context(e) not in ("nav", "footer"):
+            if t and len(t) <= 30 and _EMPTY.match(t) and regions.context(e) not in ("nav", "footer") and not _templated(e):
                 facts.empty_notice = True
                 break
 
     facts.is_not_found = looks_not_found(title_tag, (facts.body_text if body is not None else "") or full_text[:2000])
     if facts.is_not_found and kind == "article" and len(facts.body_text) > 600:
         facts.is_not_found = looks_not_found(title_tag, "")
+
+
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _templated(e: etree._Element) -> bool:
+    """True inside a JS template (avalon/vue/angular conditionals) or a hidden block."""
+    for x in (e, *e.iterancestors()):
+        for k in x.attrib:
+            if k.startswith(("ms-", "v-", "ng-", ":", "x-", "data-bind")):
+                return True
+        if _HIDDEN.search(x.get("style") or "") or x.get("hidden") is not None:
+            return True
+    return False
 
 
 def _rest_text(frag: etree._Element) -> str:
@@ -1066,7 +1080,7 @@ def _item(a: etree._Element, found: FoundDate | None, base: str, hosts: list[str
     u, _kind = classify_link(href, base, hosts)
     return ListItem(
         url=u,
-        title=anchor_title(a),
+        title=anchor_title(a, found),
         date=found.date.isoformat() if found else None,
         raw_date=found.raw if found else "",
     )
