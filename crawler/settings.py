@@ -56,6 +56,7 @@ GOVAUDIT_TRAP_MAX_PATH_DEPTH = 16
 GOVAUDIT_CHECK_EXTERNAL = True  # --no-external: do not check links to other hosts
 GOVAUDIT_SOFT404_PROBE = True
 GOVAUDIT_ANNUAL_REPORT_MAXSIZE = 30 * 1024 * 1024
+GOVAUDIT_SEEN_CLASS = "crawler.frontier.MemorySeen"  # which URLs are claimed (shared set in distributed mode)
 
 # Store ----------------------------------------------------------------------
 GOVAUDIT_DB = "govaudit.db"

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.utils.misc import load_object
 from twisted.internet import error as txerror
 from twisted.python.failure import Failure
 
@@ -114,7 +115,7 @@ class GovauditSpider(scrapy.Spider):
         self.scope_hosts = {start_host} | {h.strip().lower() for h in hosts.split(",") if h.strip()}
         self.scope_prefixes = [p.strip() for p in prefixes.split(",") if p.strip()]
         self.exclude = re.compile(exclude) if exclude else None
-        self.seen: set[str] = set()
+        self.seen: Any = None  # set by from_crawler (crawler.frontier.MemorySeen by default)
         self.pages_scheduled = 0
         self.urls_scheduled = 0
         self.traps: list[tuple[str, str]] = []
@@ -130,6 +131,8 @@ class GovauditSpider(scrapy.Spider):
         spider.check_external = s.getbool("GOVAUDIT_CHECK_EXTERNAL", True)
         spider.soft404_probe = s.getbool("GOVAUDIT_SOFT404_PROBE", True)
         spider.report_maxsize = s.getint("GOVAUDIT_ANNUAL_REPORT_MAXSIZE", 30 * 1024 * 1024)
+        seen_cls = load_object(s.get("GOVAUDIT_SEEN_CLASS", "crawler.frontier.MemorySeen"))
+        spider.seen = seen_cls.from_crawler(crawler, spider)
         return spider
 
     def in_scope(self, url: str) -> bool:
@@ -159,7 +162,8 @@ class GovauditSpider(scrapy.Spider):
         if self.urls_scheduled >= self.max_urls:
             self.crawler.stats.inc_value("govaudit/url_limit_reached")
             return None
-        self.seen.add(key)
+        if not self.seen.add(key):
+            return None
         self.urls_scheduled += 1
         return key
 
