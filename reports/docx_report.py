@@ -156,11 +156,13 @@ def _first_line_chars(pf_owner: Any, size_pt: float, chars: int = 2) -> None:
 
 def _add_style(doc: DocxDocument, name: str, *, font: str, latin: str, size: float, bold: bool = False,
                align: Any = None, spacing: float | None = None, indent: bool = True,
-               outline: int | None = None) -> None:
+               outline: int | None = None, style_id: str = "") -> None:
     """Create paragraph style ``name`` unless the reference document already defines it."""
     if name in [s.name for s in doc.styles]:
         return
     st = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if style_id and style_id not in {x.style_id for x in doc.styles}:
+        st.style_id = style_id  # ASCII ids: some tools mishandle non-ASCII style ids
     st.base_style = doc.styles["Normal"]
     st.quick_style = True
     st.font.size = Pt(size)
@@ -186,29 +188,31 @@ def _add_style(doc: DocxDocument, name: str, *, font: str, latin: str, size: flo
 
 
 def _setup_styles(doc: DocxDocument, layout: dict[str, Any], names: dict[str, str]) -> None:
+    """Create the 通报 paragraph styles (GB/T 9704: 标题 二号小标宋, 正文 三号仿宋, 一级 黑体,
+    二级 楷体, 三级 仿宋加粗) unless the reference document defines them."""
     fonts, sizes = layout["fonts"], layout["sizes_pt"]
-    latin, body, line = fonts["latin"], sizes["body"], layout["line_spacing_pt"]
+    latin, body, line, table_line = (fonts["latin"], sizes["body"], layout["line_spacing_pt"],
+                                     layout["table_line_spacing_pt"])
     normal = doc.styles["Normal"]
     normal.font.size = Pt(body)
     _set_fonts(normal.element, fonts["body"], latin)
-    just = WD_ALIGN_PARAGRAPH.JUSTIFY
-    _add_style(doc, names["title"], font=fonts["title"], latin=fonts["title"], size=sizes["title"],
-               align=WD_ALIGN_PARAGRAPH.CENTER, spacing=layout["title_line_spacing_pt"], indent=False)
-    _add_style(doc, names["body"], font=fonts["body"], latin=latin, size=body, align=just, spacing=line)
-    _add_style(doc, names["h1"], font=fonts["h1"], latin=fonts["h1"], size=body, align=just, spacing=line,
-               outline=0)
-    _add_style(doc, names["h2"], font=fonts["h2"], latin=latin, size=body, align=just, spacing=line, outline=1)
-    _add_style(doc, names["h3"], font=fonts["h3"], latin=latin, size=body, bold=True, align=just,
-               spacing=line)
-    _add_style(doc, names["signature"], font=fonts["body"], latin=latin, size=body,
-               align=WD_ALIGN_PARAGRAPH.RIGHT, spacing=line, indent=False)
-    _add_style(doc, names["table"], font=fonts["table"], latin=latin, size=sizes["table"],
-               spacing=layout["table_line_spacing_pt"], indent=False)
-    _add_style(doc, names["table_header"], font=fonts["table_header"], latin=fonts["table_header"],
-               size=sizes["table"], align=WD_ALIGN_PARAGRAPH.CENTER,
-               spacing=layout["table_line_spacing_pt"], indent=False)
-    _add_style(doc, names["page_number"], font=fonts["page_number"], latin=fonts["page_number"],
-               size=sizes["page_number"], indent=False)
+    center, just, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.RIGHT
+    specs: dict[str, dict[str, Any]] = {
+        "title": dict(font=fonts["title"], latin=fonts["title"], size=sizes["title"], align=center,
+                      spacing=layout["title_line_spacing_pt"], indent=False),
+        "body": dict(font=fonts["body"], latin=latin, size=body, align=just, spacing=line),
+        "h1": dict(font=fonts["h1"], latin=fonts["h1"], size=body, align=just, spacing=line, outline=0),
+        "h2": dict(font=fonts["h2"], latin=latin, size=body, align=just, spacing=line, outline=1),
+        "h3": dict(font=fonts["h3"], latin=latin, size=body, bold=True, align=just, spacing=line),
+        "signature": dict(font=fonts["body"], latin=latin, size=body, align=right, spacing=line, indent=False),
+        "table": dict(font=fonts["table"], latin=latin, size=sizes["table"], spacing=table_line, indent=False),
+        "table_header": dict(font=fonts["table_header"], latin=fonts["table_header"], size=sizes["table"],
+                             align=center, spacing=table_line, indent=False),
+        "page_number": dict(font=fonts["page_number"], latin=fonts["page_number"], size=sizes["page_number"],
+                            indent=False),
+    }
+    for key, spec in specs.items():
+        _add_style(doc, names[key], style_id="Tongbao" + key.title().replace("_", ""), **spec)
 
 
 def _page_setup(section: Any, page: dict[str, Any], *, landscape: bool = False,

@@ -103,20 +103,20 @@ def view_model(report: dict[str, Any]) -> dict[str, Any]:
     row_of = {i: rows[n] for n, i in enumerate(order)}
     types = []
     for g in s["by_type"]:
-        members = [row_of[i] for i in g.get("findings") or [] if i in row_of]
-        members.sort(key=lambda r: r["n"])
-        types.append({"g": g, "rows": members,
-                      "sites": list(dict.fromkeys(str(r["f"].get("site") or "") for r in members if r["f"].get("site"))),
+        members = sorted((row_of[i] for i in g.get("findings") or [] if i in row_of), key=lambda r: r["n"])
+        sites = dict.fromkeys(str(r["f"]["site"]) for r in members if r["f"].get("site"))
+        types.append({"g": g, "rows": members, "sites": list(sites),
                       "basis": "；".join(dict.fromkeys(r["basis"] for r in members if r["basis"]))})
     tracking = s["tracking"]
     prev = s["previous_run"] if isinstance(s["previous_run"], dict) else None
-    fixed = [_row(f, n) for n, f in enumerate(tracking.get("fixed_findings") or [], 1) if isinstance(f, dict)]
-    sites = [{"s": site, "href": http_href(site.get("url")), "stats": site.get("stats") or {}} for site in s["sites"]]
+    fixed_findings = [f for f in tracking.get("fixed_findings") or [] if isinstance(f, dict)]
+    fixed = [_row(f, n) for n, f in enumerate(fixed_findings, 1)]
+    sites = [{"s": x, "href": http_href(x.get("url")), "stats": x.get("stats") or {}} for x in s["sites"]]
+    type_counts = [(g.get("title") or g.get("check") or "", int(g.get("count") or 0)) for g in s["by_type"]]
+    unit_counts = [(u.get("unit") or "", int(u.get("count") or 0)) for u in s["by_unit"]]
     return {
-        "r": report, "s": s, "sites": sites, "rows": rows, "types": types,
-        "units": s["by_unit"],
-        "chart_types": bars([(g.get("title") or g.get("check") or "", int(g.get("count") or 0)) for g in s["by_type"]]),
-        "chart_units": bars([(u.get("unit") or "", int(u.get("count") or 0)) for u in s["by_unit"]]),
+        "r": report, "s": s, "sites": sites, "rows": rows, "types": types, "units": s["by_unit"],
+        "chart_types": bars(type_counts), "chart_units": bars(unit_counts),
         "prev": prev, "tracking": tracking, "fixed": fixed,
         "date_cn": cn_date(report.get("date")), "as_of_cn": cn_date(report.get("as_of") or report.get("date")),
         "attachments_title": report.get("attachments_title") or "问题清单",
