@@ -37,6 +37,7 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from reports.render import (
+    SEVERITY_ORDER,
     ReportError,
     basis_text,
     check_report,
@@ -324,8 +325,10 @@ def _signature(w: _Writer, issuer: str, date_text: str, size: float) -> None:
 
 
 def _findings_of(report: dict[str, Any], group: dict[str, Any]) -> list[dict[str, Any]]:
+    """The group's findings, most severe first (stable within a severity)."""
     findings = report.get("findings") or []
-    return [findings[i] for i in group.get("findings") or [] if isinstance(i, int) and 0 <= i < len(findings)]
+    found = [findings[i] for i in group.get("findings") or [] if isinstance(i, int) and 0 <= i < len(findings)]
+    return sorted(found, key=lambda f: SEVERITY_ORDER.get(str(f.get("severity")), 3))
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -342,7 +342,8 @@ def test_docx_problems_by_type_and_unit(docx_doc: Any) -> None:
     text = "\n".join(p.text for p in docx_doc.paragraphs)
     assert "共4个，涉及示范县人民政府、示范县教育局；责任单位：县财政局（2个）、县教育局（1个）" in text
     assert "依据：国办秘函〔2019〕19号 单项否决" in text
-    assert "其余1个问题详见附件" in text  # 4 broken links, 3 examples
+    assert "其余1个问题详见附件" in text  # 4 broken links, 3 examples, the most severe
+    assert f"1.示范县人民政府“{ATTR}”：链接无法访问" in text and "学区划分" not in text
     assert "（四）按责任单位统计" in text and "1.县财政局：问题3个，涉及第31条。" in text
     assert "链接无法访问 " + XSS in text  # Word holds the crawled text as text
     assert "栏目超过6个月未更新" in text and "\x0b" not in text
