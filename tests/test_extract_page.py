@@ -131,3 +131,22 @@ def test_round_trip_through_json():
 
     f = parse_page(ARTICLE, URL)
     assert PageFacts.from_dict(f.to_dict()) == f
+
+
+def test_a_cited_document_number_is_not_the_page_number():
+    html = (
+        "<html><body><h1>关于做好职称评审工作的通知</h1><div id='zoom'>"
+        "<p>各单位：</p><p>根据《关于深化职称制度改革的意见》（新人社发〔2021〕29号）要求，现将有关事项通知如下。"
+        + "具体安排见附件。" * 20
+        + "</p></div></body></html>"
+    )
+    assert parse_page(html, URL).doc_number == ""
+
+
+def test_short_article_mentioning_404_is_not_a_soft_404():
+    html = (
+        "<html><head><title>第404号公告_某市人民政府</title></head><body><h1>第404号公告</h1>"
+        "<div class='info'>发布时间：2026-06-02</div><div id='zoom'><p>现将第404号公告有关事项公布如下。</p></div></body></html>"
+    )
+    f = parse_page(html, URL)
+    assert f.kind == "article" and f.is_not_found is False

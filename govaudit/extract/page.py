@@ -55,6 +55,11 @@ _NOT_FOUND_STRONG = re.compile(
     r"栏目不存在|文档不存在|稿件不存在|页面已失效|链接已失效|无法找到该页",
     re.I,
 )
+_NOT_FOUND_BODY = re.compile(
+    _NOT_FOUND_STRONG.pattern.replace(r"(?<!\d)404(?!\d)|", "")
+    + r"|(?:错误|error|状态码|代码)\s*[:：]?\s*404|404\s*(?:错误|error|页面|not)",
+    re.I,
+)
 _NOT_FOUND_WEAK = re.compile(r"不存在|找不到|已删除|已撤销|已下线|无法访问|出错了|错误页")
 
 
@@ -74,7 +79,7 @@ def looks_not_found(title: str, text: str) -> bool:
     body = norm(text)
     if not body:
         return False
-    if len(body) <= 600 and _NOT_FOUND_STRONG.search(body):
+    if len(body) <= 600 and _NOT_FOUND_BODY.search(body):
         return True
     return len(body) <= 200 and bool(_NOT_FOUND_WEAK.search(body))
 
@@ -112,9 +117,6 @@ _NAV_TOKEN = re.compile(
     r"^(?:nav|menu|header|topbar|top|banner|daohang|dh|sitemap|toolbar|mainnav|subnav|topnav|navbar|head-nav|headnav)(?:$|[_\-\d]|s$|bar|box|wrap|list|nav|menu)"
     r"|[_\-](?:nav|navs|menu|menus|navbar|daohang)$|^\w*(?:nav|menu)$"
 )
-
-REGION_ORDER = ("breadcrumb", "related", "footer", "nav")
-
 
 def _tokens(e: etree._Element) -> list[str]:
     return f"{e.get('class') or ''} {e.get('id') or ''}".lower().split()
@@ -616,7 +618,8 @@ DOC_NUMBER = re.compile(
 )
 
 
-def find_doc_number(info: dict[str, str], body_text: str, head_text_: str) -> str:
+def find_doc_number(info: dict[str, str], body_text: str) -> str:
+    """发文字号 from the info table (文号/发文字号/文件编号), else a line of its own in the body head."""
     for key in ("文号", "发文字号", "文件编号"):
         v = info.get(key, "")
         m = DOC_NUMBER.search(v)
@@ -624,8 +627,10 @@ def find_doc_number(info: dict[str, str], body_text: str, head_text_: str) -> st
             return norm(m.group(0)).replace(" ", "")
         if v and re.search(r"\d", v) and len(v) <= 40 and not re.fullmatch(r"[无\-—/]+", v):
             return v
-    for text in (head_text_, body_text[:400]):
-        m = DOC_NUMBER.search(text or "")
+    # in the body head the number stands on its own line (a number inside a sentence cites another document)
+    for line in (body_text or "").split("\n")[:12]:
+        line = re.sub(r"^(?:文号|发文字号|文件编号)\s*[:：]\s*", "", line.strip())
+        m = DOC_NUMBER.fullmatch(line)
         if m:
             return norm(m.group(0)).replace(" ", "")
     return ""
@@ -853,200 +858,168 @@ def _base_url(root: etree._Element, url: str) -> str:
     return url
 
 
+_META_DATE_KEYS = ("PubDate", "published", "publishdate", "PublishDate", "pubdate", "article:published_time")
+_BREAD_SKIP = frozenset(
+    "正文 详情 详情页 正文内容 内容 文章 详细内容 浏览文章 信息详情 详细信息 内容详情 阅读正文 文章详情 查看详情".split()
+)
+
+
 def _fill(facts: PageFacts, root: etree._Element, html: str, url: str, internal_hosts: Iterable[str] | None) -> None:
     hosts = [h.lower() for h in internal_hosts] if internal_hosts else [host_of(url)]
     base = _base_url(root, url)
+    scripts = [s.text for s in root.iter("script") if s.text]
+    ds_rows = [row for txt in scripts if "<record" in txt.lower() for row in datastore_rows(txt)]
 
-    scripts: list[str] = []
-    datastores: list[str] = []
-    for s in root.iter("script"):
-        txt = s.text or ""
-        if "<datastore" in txt.lower() or "<record" in txt.lower():
-            datastores.append(txt)
-        if txt:
-            scripts.append(txt)
-
-    meta = read_meta(root)
-    std = {k: v for k, v in meta.items()}
-    facts.meta = std
-    facts.site_name = std.get("SiteName", "")
-    md = parse_date(std.get("PubDate")) or parse_date(std.get("published")) or parse_date(std.get("publishdate")) \
-        or parse_date(std.get("article:published_time"))
+    facts.meta = read_meta(root)
+    meta = facts.meta
+    facts.site_name = meta.get("SiteName", "")
+    md = next((d for d in (parse_date(meta.get(k)) for k in _META_DATE_KEYS) if d), None)
     facts.meta_date = md.isoformat() if md else None
 
-    body0 = Regions(None, set())
-    body = find_body(root, html, skip=lambda e: body0.context(e) in ("nav", "footer", "breadcrumb", "related"))
-    all_anchors = [a for a in root.iter("a", "area") if a.get("href") is not None]
-
-    # list rows (before regions so their links get the 'list' context)
+    plain = Regions(None, set())
+    body = find_body(root, html, skip=lambda e: plain.context(e) in ("nav", "footer", "breadcrumb", "related"))
+    anchors = [a for a in root.iter("a", "area") if a.get("href") is not None]
     pre = Regions(body, set())
+    main_rows = _main_rows(find_rows(anchors, lambda a: pre.context(a) not in ("nav", "footer", "breadcrumb", "related")))
+    title_tag = next((text_of(t) for t in root.iter("title")), "")
 
-    def keep(a: etree._Element) -> bool:
-        return pre.context(a) not in ("nav", "footer", "breadcrumb", "related")
-
-    groups = find_rows(all_anchors, keep)
-    main_rows: list[Row] = []
-    if groups:
-        biggest = groups[0]
-        sig = row_signature(biggest[0])
-        main_rows = [r for g in groups if len(g) >= 2 or g is biggest for r in g if row_signature(r) == sig and (len(g) >= 2 or g is biggest)]
-    ds_rows = []
-    for ds in datastores:
-        ds_rows.extend(datastore_rows(ds))
-
-    title_tag = ""
-    for t in root.iter("title"):
-        title_tag = text_of(t)
-        break
-
-    # kind (first guess, refined after title/date)
+    script_pages, script_count, script_records = pager_from_scripts(scripts, url)
+    link_pages, link_count = pager_from_links(anchors, url, hosts, base)
+    has_pager = bool(script_pages or link_pages or script_count)
     body_strong = body is not None and len(text_of(body)) > 100
-    dated_rows = len(main_rows) + len(ds_rows)
+    kind = _first_kind(meta, len(main_rows), bool(ds_rows), has_pager, body_strong)
 
-    scripts_pages, sc_count, sc_records = pager_from_scripts(scripts, url)
-    link_pages, link_count = pager_from_links(all_anchors, url, hosts, base)
-
-    has_pager = bool(scripts_pages or link_pages or sc_count)
-    art_meta = bool(std.get("ArticleTitle"))
-    if art_meta:
-        kind = "article"
-    elif (dated_rows >= 3 or ds_rows or (has_pager and dated_rows >= 1)) and not (body_strong and len(main_rows) < 5 and not ds_rows):
-        kind = "listing"
-    elif std.get("PubDate"):
-        kind = "article"
-    elif std.get("ColumnName") and not std.get("ArticleTitle") and (dated_rows or has_pager or not body_strong):
-        kind = "listing"
-    elif dated_rows >= 2 or (has_pager and not body_strong):
-        kind = "listing"
-    else:
-        kind = "unknown"
-
-    list_set = {r.element for r in main_rows} if kind == "listing" else set()
-    regions = Regions(body, list_set)
-
-    # breadcrumbs, titles
+    regions = Regions(body, {r.element for r in main_rows} if kind == "listing" else set())
     facts.breadcrumbs = read_breadcrumbs(root, regions, base)
     heads = heading_candidates(root, regions)
-    site = facts.site_name
-    tprefix = split_title(title_tag, site)
-    meta_title = std.get("ArticleTitle", "")
-    article_title = ""
-    for _e, t in heads:
-        ref = meta_title if _similar(t, meta_title) else tprefix if _similar(t, tprefix) else ""
-        if ref:
-            # a heading that carries extra words (date line, 'print') yields to the reference;
-            # a much shorter one (the site name in a banner) is not the heading
-            if len(t) > len(ref) + 2:
-                article_title = ref
-                break
-            if len(t) >= 0.7 * len(ref):
-                article_title = t
-                break
-    if not article_title:
-        article_title = meta_title or tprefix or (heads[0][1] if heads else "")
+    tprefix = split_title(title_tag, facts.site_name)
+    article_title = _article_title(heads, meta.get("ArticleTitle", ""), tprefix)
 
-    # dates
     vd = visible_date(root, regions, body, article_title)
     if vd is not None:
-        facts.visible_date = vd.date.isoformat()
-        facts.visible_date_raw = vd.raw
-
+        facts.visible_date, facts.visible_date_raw = vd.date.isoformat(), vd.raw
     if kind == "unknown":
-        if body_strong and (heads or title_tag) and (vd is not None or facts.meta_date):
-            kind = "article"
-        elif body is not None and heads and vd is not None:
-            kind = "article"
-        else:
-            kind = "other"
+        has_date = vd is not None or facts.meta_date is not None
+        kind = "article" if body is not None and (heads or (body_strong and title_tag)) and has_date else "other"
     facts.kind = kind
+    facts.column = _column(meta, facts.breadcrumbs, kind, article_title, tprefix)
+    facts.title = (facts.column or tprefix or article_title) if kind == "listing" else (article_title or tprefix)
 
-    # column
-    col = std.get("ColumnName", "")
+    if body is not None:
+        facts.body_text = lines_of(body, skip=lambda e: regions.own(e) in ("nav", "footer", "breadcrumb"))
+        facts.headings = body_headings(body, facts.body_text)
+        facts.tables = body_tables(body)
+    facts.info_table = read_info_table(root)
+    facts.doc_number = find_doc_number(facts.info_table, facts.body_text)
+    full_text = lines_of(root)
+    facts.footer = read_footer(root, regions, full_text)
+    facts.js_boxes = find_js_boxes(root, scripts, base)
+
+    facts.links = [
+        link
+        for e in root.iter("a", "area", "iframe", "frame", "embed", "video", "source", "audio")
+        if (link := _make_link(e, base, hosts, regions)) is not None
+    ]
+    if kind == "listing":
+        facts.list_items = [_item(r.anchor, r.found, base, hosts) for r in main_rows]
+        _add_datastore_rows(facts, ds_rows, base, hosts)
+        text_pages, text_records = counts_from_text(full_text[-5000:])
+    else:
+        text_pages = text_records = None
+    facts.pagination = script_pages or link_pages
+    facts.page_count = script_count or link_count or text_pages
+    facts.record_count = script_records if script_records is not None else text_records
+    facts.empty_notice = not facts.list_items and _says_empty(root, regions)
+    facts.is_not_found = _not_found(facts, title_tag, full_text, body is not None)
+
+
+def _main_rows(groups: list[list[Row]]) -> list[Row]:
+    """The listing's rows: the biggest dated group plus groups of the same row shape."""
+    if not groups:
+        return []
+    biggest = groups[0]
+    sig = row_signature(biggest[0])
+    return [r for g in groups if g is biggest or len(g) >= 2 for r in g if row_signature(r) == sig]
+
+
+def _first_kind(meta: dict[str, str], n_rows: int, datastore: bool, has_pager: bool, body_strong: bool) -> str:
+    """listing / article from structure and metas; 'unknown' when the heading and date must decide."""
+    if meta.get("ArticleTitle"):
+        return "article"
+    if (n_rows >= 3 or datastore or (has_pager and n_rows >= 1)) and not (body_strong and n_rows < 5 and not datastore):
+        return "listing"
+    if meta.get("PubDate"):
+        return "article"
+    if meta.get("ColumnName") and (n_rows or has_pager or not body_strong):
+        return "listing"
+    if n_rows >= 2 or (has_pager and not body_strong):
+        return "listing"
+    return "unknown"
+
+
+def _article_title(heads: list[tuple[etree._Element, str]], meta_title: str, tprefix: str) -> str:
+    """The heading shown on the page that matches ArticleTitle or the <title> prefix."""
+    for _e, t in heads:
+        ref = meta_title if _similar(t, meta_title) else tprefix if _similar(t, tprefix) else ""
+        if not ref:
+            continue
+        # a heading carrying extra words (date line, 'print') yields to the reference;
+        # a much shorter one (the site name in a banner) is not the heading
+        if len(t) > len(ref) + 2:
+            return ref
+        if len(t) >= 0.7 * len(ref):
+            return t
+    return meta_title or tprefix or (heads[0][1] if heads else "")
+
+
+def _column(meta: dict[str, str], crumbs: list[dict[str, str]], kind: str, title: str, tprefix: str) -> str:
+    """ColumnName (without a glued site name), else the last breadcrumb, else the listing heading."""
+    site = meta.get("SiteName", "")
+    col = meta.get("ColumnName", "")
     if site and col.startswith(site) and col != site:
         col = col[len(site):].strip(" _-|>")
-    if col and (col.isdigit() or _similar(col, meta_title) or (article_title and col == article_title) or col == site):
+    if col and (col.isdigit() or col == site or _similar(col, meta.get("ArticleTitle", "")) or col == title):
         col = ""
-    if not col and facts.breadcrumbs:
-        for item in reversed(facts.breadcrumbs):
+    if not col:
+        for item in reversed(crumbs):
             t = item["text"]
-            if t in ("正文", "详情", "正文内容", "内容", "文章", "详细内容", "浏览文章", "信息详情", "详细信息", "内容详情", "阅读正文"):
-                continue
-            if kind == "article" and _similar(t, article_title):
+            if t in _BREAD_SKIP or (kind == "article" and _similar(t, title)):
                 continue
             col = t
             break
     if not col and kind == "listing":
         col = tprefix
-    facts.column = col
+    return col
 
-    if kind == "listing":
-        facts.title = (col if col else tprefix) or article_title
-    else:
-        facts.title = article_title or tprefix
 
-    # body text and friends
-    if body is not None:
-        blines = lines_of(body, skip=lambda e: regions.own(e) in ("nav", "footer", "breadcrumb"))
-        facts.body_text = blines
-        facts.headings = body_headings(body, blines)
-        facts.tables = body_tables(body)
-    facts.info_table = read_info_table(root)
-    head_area = ""
-    if body is not None:
-        head_area = ""
-    facts.doc_number = find_doc_number(facts.info_table, facts.body_text, head_area)
-
-    full_text = lines_of(root)
-    facts.footer = read_footer(root, regions, full_text)
-    facts.js_boxes = find_js_boxes(root, scripts, base)
-
-    # links
-    links: list[Link] = []
-    for e in root.iter("a", "area", "iframe", "frame", "embed", "video", "source", "audio"):
-        link = _make_link(e, base, hosts, regions)
+def _add_datastore_rows(facts: PageFacts, rows: list[etree._Element], base: str, hosts: list[str]) -> None:
+    """Hanweb <datastore> records become list items and 'list' links."""
+    for frag in rows:
+        a = next((x for x in frag.iter("a") if x.get("href") is not None), None)
+        if a is None:
+            continue
+        found = next(iter(find_dates(_rest_text(frag))), None)
+        facts.list_items.append(_item(a, found, base, hosts))
+        link = _make_link(a, base, hosts, None)
         if link is not None:
-            links.append(link)
-    # list items
-    items: list[ListItem] = []
-    if kind == "listing":
-        for r in main_rows:
-            items.append(_item(r.anchor, r.found, base, hosts))
-        for frag in ds_rows:
-            a = next((x for x in frag.iter("a") if x.get("href") is not None), None)
-            if a is None:
-                continue
-            rest_dates = list(find_dates(_rest_text(frag)))
-            found = rest_dates[0] if rest_dates else None
-            items.append(_item(a, found, base, hosts))
-            link = _make_link(a, base, hosts, None)
-            if link is not None:
-                link.context = "list"
-                links.append(link)
-    facts.links = links
-    facts.list_items = items
+            link.context = "list"
+            facts.links.append(link)
 
-    # pagination
-    pages = scripts_pages or link_pages
-    facts.pagination = pages
-    text_pc, text_rc = counts_from_text(full_text[-5000:]) if kind == "listing" else (None, None)
-    facts.page_count = sc_count or link_count or text_pc
-    facts.record_count = sc_records if sc_records is not None else text_rc
-    if kind == "listing" and facts.page_count is None and facts.record_count is not None and items:
-        pass
 
-    # empty notice
-    if not items:
-        for e in root.iter():
-            if not is_el(e) or e.tag in ("script", "style", "option", "title"):
-                continue
-            t = norm(e.text)
-            if t and len(t) <= 30 and _EMPTY.match(t) and regions.context(e) not in ("nav", "footer") and not _templated(e):
-                facts.empty_notice = True
-                break
+def _says_empty(root: etree._Element, regions: Regions) -> bool:
+    for e in root.iter():
+        if not is_el(e) or e.tag in ("script", "style", "option", "title"):
+            continue
+        t = norm(e.text)
+        if t and len(t) <= 30 and _EMPTY.match(t) and regions.context(e) not in ("nav", "footer") and not _templated(e):
+            return True
+    return False
 
-    facts.is_not_found = looks_not_found(title_tag, (facts.body_text if body is not None else "") or full_text[:2000])
-    if facts.is_not_found and kind == "article" and len(facts.body_text) > 600:
-        facts.is_not_found = looks_not_found(title_tag, "")
+
+def _not_found(facts: PageFacts, title_tag: str, full_text: str, has_body: bool) -> bool:
+    if facts.kind == "article" and facts.meta.get("ArticleTitle"):
+        return looks_not_found(title_tag, "")  # a real article: only its title can say so
+    return looks_not_found(title_tag, (facts.body_text if has_body else "") or full_text[:2000])
 
 
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
