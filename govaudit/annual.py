@@ -135,7 +135,7 @@ _DEPT_SUFFIX_RE = re.compile(
     r"(?:局|厅|委|委员会|办|办公室|中心|院|所|队|站|处|科|署|镇|乡|街道|街道办事处|社区|村|公司|集团|学校|医院|"
     r"分局|支队|大队|馆|台|会|部|行|协会|联合会|工委|党校)$"
 )
-_GOV_SUFFIXES = ("党工委管委会", "党工委、管委会", "管理委员会", "管委会", "人民政府", "政府")
+_GOV_SUFFIXES = ("党工委管委会", "党工委、管委会", "管理委员会", "管委会", "人民政府", "政府", "党工委")
 _SITE_SUFFIXES = ("门户网站", "政府网站", "网站", "官网", "官方网站")
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff")
 
@@ -264,6 +264,9 @@ def is_own_report(report_owner: str, site_owner: str) -> bool:
         if longer == r and r.startswith(s):
             return False
         if longer == s and s.startswith(r):
+            rest = s[len(r):]
+            if re.search(r"(?:省|市|区|县|州|盟|旗|镇|乡|街道)$", rest):
+                return False  # the site is a district of the report's body (市 report on a 区 site)
             return owner_type_of(report_owner) == owner_type_of(site_owner)
     return False
 

@@ -73,6 +73,9 @@ def test_owner_from_title_and_type():
     ("沭阳县发展和改革局", "沭阳县发展和改革局", True),
     ("", "沭阳县人民政府", True),
     ("宿迁市人民政府", "沭阳县人民政府", False),
+    ("宿迁市人民政府", "宿迁市沭阳县人民政府", False),  # the parent government's report
+    ("沭阳县人民政府", "宿迁市沭阳县人民政府", True),
+    ("平潭综合实验区", "平潭综合实验区党工委", True),
 ])
 def test_own_report_vs_departments(report_owner, site_owner, own):
     assert is_own_report(report_owner, site_owner) is own
