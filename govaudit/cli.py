@@ -78,6 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("govaudit: interrupted; what was collected is in the store", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `govaudit … | head`
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

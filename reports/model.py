@@ -143,7 +143,7 @@ def build_report(
     bad = [r for r in site_rows if r["verdict"] != "合格"]
     intro = (
         f"根据《中华人民共和国政府信息公开条例》和《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）"
-        f"{'及' + plan.title if plan is not None and getattr(plan, 'title', '') else ''}要求，"
+        f"{'及《' + plan.title.strip('《》') + '》' if plan is not None and getattr(plan, 'title', '') else ''}要求，"
         f"截至{_cn_date(as_of)}，对{len(sites)}个网站的政府信息公开专栏开展了专项检查。现将检查情况通报如下。"
     )
     requirements = [
