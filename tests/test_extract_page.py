@@ -150,3 +150,14 @@ def test_short_article_mentioning_404_is_not_a_soft_404():
     )
     f = parse_page(html, URL)
     assert f.kind == "article" and f.is_not_found is False
+
+
+def test_hanweb_zjeg_markers_bound_the_body():
+    html = (
+        "<html><head><meta name='ArticleTitle' content='某局召开会议'></head><body><h1>某局召开会议</h1>"
+        "<div class='wz'><span>字号：大 中 小</span><!--ZJEG_RSS.content.begin--><meta name='ContentStart'>"
+        "<p>会议强调，要抓好各项工作落实。</p><p>会议还部署了下一阶段任务。</p><meta name='ContentEnd'><!--ZJEG_RSS.content.end-->"
+        "<div class='share'>分享到：微信 微博</div></div></body></html>"
+    )
+    f = parse_page(html, URL)
+    assert f.body_text == "会议强调，要抓好各项工作落实。\n会议还部署了下一阶段任务。"

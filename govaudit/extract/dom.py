@@ -69,6 +69,8 @@ def _walk(root: etree._Element, skip: Callable[[etree._Element], bool] | None, m
             if e is not root and e.tail:
                 yield e.tail
             continue
+        if tag is None and isinstance(e, etree._Comment) and e.text and "ZJEG_RSS.content." in e.text:
+            yield "\x03" if "content.begin" in e.text else "\x04"
         if tag is None or tag.lower() in SKIP_TAGS or (skip is not None and e is not root and skip(e)):
             if e is not root and e.tail:
                 yield e.tail
@@ -86,19 +88,27 @@ def _walk(root: etree._Element, skip: Callable[[etree._Element], bool] | None, m
 
 def text_of(e: etree._Element, skip: Callable[[etree._Element], bool] | None = None) -> str:
     """Whitespace-normalised visible text of an element (scripts and styles left out)."""
-    return norm("".join(_walk(e, skip, None)))
+    return norm("".join(_walk(e, skip, None)).replace("\x03", "").replace("\x04", ""))
 
 
 def lines_of(
     e: etree._Element,
     skip: Callable[[etree._Element], bool] | None = None,
     mark: etree._Element | None = None,
+    only_marked: bool = False,
 ) -> str:
     """Visible text as lines (one per block), each whitespace-normalised, empty lines dropped.
 
-    When ``mark`` is given, its text is wrapped in '\\x01' ... '\\x02' sentinels.
+    When ``mark`` is given, its text is wrapped in '\\x01' ... '\\x02' sentinels.  With
+    ``only_marked``, only the text between Hanweb ``ZJEG_RSS.content.begin``/``end`` comments is kept.
     """
     raw = "".join(_walk(e, skip, mark))
+    if "\x03" in raw:
+        start = raw.index("\x03")
+        end = raw.find("\x04", start)
+        if only_marked and end > start:
+            raw = raw[start + 1: end]  # Hanweb: the text between ZJEG_RSS.content.begin and .end
+        raw = raw.replace("\x03", "").replace("\x04", "")
     out = []
     for line in raw.split("\n"):
         line = norm(line)

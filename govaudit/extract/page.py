@@ -906,7 +906,7 @@ def _fill(facts: PageFacts, root: etree._Element, html: str, url: str, internal_
     facts.title = (facts.column or tprefix or article_title) if kind == "listing" else (article_title or tprefix)
 
     if body is not None:
-        facts.body_text = lines_of(body, skip=lambda e: regions.own(e) in ("nav", "footer", "breadcrumb"))
+        facts.body_text = lines_of(body, skip=lambda e: regions.own(e) in ("nav", "footer", "breadcrumb"), only_marked=True)
         facts.headings = body_headings(body, facts.body_text)
         facts.tables = body_tables(body)
     facts.info_table = read_info_table(root)
