@@ -447,7 +447,7 @@ def annual_report_arithmetic(ctx: AuditContext) -> Iterator[Finding]:
             issues += cross_year(prev.parsed, rep.parsed)
         if not issues:
             continue
-        more = f"等{len(issues)}处" if len(issues) > 1 else ""
+        more = f"（共{len(issues)}处）" if len(issues) > 1 else ""
         yield annual_report_arithmetic.finding(
             url=rep.url,
             key=str(year),
