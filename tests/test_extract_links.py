@@ -102,3 +102,8 @@ def test_breadcrumb_and_base_href():
     ]
     assert f.column == "通知公告"
     assert all(l.context == "breadcrumb" for l in f.links)
+
+
+def test_internal_hosts_tolerate_ports_and_schemes():
+    assert classify_link("http://www.x.gov.cn:8080/a.html", BASE, ["http://WWW.x.gov.cn:8080/"])[1] == "page"
+    assert classify_link("/a.html", BASE, ["www.x.gov.cn:80"])[1] == "page"

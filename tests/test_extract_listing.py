@@ -157,3 +157,14 @@ def test_article_with_a_related_news_list_stays_an_article():
     assert f.list_items == []
     assert f.published == "2026-06-10"
     assert {l.context for l in f.links if "相关新闻" in l.text} == {"related"}
+
+
+def test_column_index_pager():
+    rows = "".join(f'<li><a href="/xxgk/{i}.shtml">标题{i}</a><span>2026-03-0{i}</span></li>' for i in range(1, 4))
+    html = f'<html><body><ul>{rows}</ul><a href="column-index-2.shtml">下一页</a><a href="column-index-17.shtml">尾页</a></body></html>'
+    f = extract(html.encode(), "http://www.x.gov.cn/xxgk/column-index-1.shtml")
+    assert f.page_count == 17
+    assert f.pagination == [
+        "http://www.x.gov.cn/xxgk/column-index-2.shtml",
+        "http://www.x.gov.cn/xxgk/column-index-17.shtml",
+    ]

@@ -40,6 +40,16 @@ def host_of(url: str) -> str:
         return ""
 
 
+def _bare_host(h: str) -> str:
+    """'http://WWW.x.gov.cn:8080/' or 'www.x.gov.cn:8080' -> 'www.x.gov.cn'."""
+    h = h.strip().lower()
+    if "://" in h:
+        return host_of(h)
+    if h.startswith("["):
+        return h.split("]")[0].strip("[")
+    return h.split("/")[0].split(":")[0]
+
+
 def is_attachment_url(url: str) -> bool:
     """True for a file download: known document extension or a CMS download script."""
     try:
@@ -94,7 +104,7 @@ def classify_link(href: str, base_url: str, internal_hosts: Iterable[str] | None
     host = host_of(url)
     if not host:
         return url, "other"
-    hosts = {x.lower().strip() for x in internal_hosts} if internal_hosts else {host_of(base_url)}
+    hosts = {_bare_host(x) for x in internal_hosts} if internal_hosts else {host_of(base_url)}
     if host not in hosts:
         return url, "external"
     if is_attachment_url(url):

@@ -260,13 +260,27 @@ def pager_from_scripts(scripts: Iterable[str], list_url: str) -> tuple[list[str]
 
 _PAGER_TEXT = re.compile(r"^(下一页|下页|后页|尾页|末页|最后一页|上一页|上页|前页|首页|第?\d{1,5}页?|>|>>|»|›|<|<<|«|‹)$")
 _PAGER_HREF = re.compile(
-    r"(?:^|/)(?:index|list|default|more|page)?_\d+\.(?:s?html?|jsp|aspx?|php)(?:$|\?)|"
-    r"[?&](?:page|pagenum|pageno|pageindex|currentpage|curpage|p|pn|pg|start|startrecord|cp)=\d+",
+    r"(?:^|/)(?:index|list|default|more|page)?_\d+\.(?:s?html?|jsp|aspx?|php)(?:$|\?)|column-index-\d+\.|"
+    r"/\d{1,4}\.s?html?$|"
+    r"[?&](?:page|pagenum|pageno|pageindex|currentpage|currpage|curpage|p|pn|pg|start|startrecord|cp)=\d+",
     re.I,
 )
-_PAGE_NUM = re.compile(
-    r"_(\d+)\.\w+(?:$|\?)|[?&](?:page|pagenum|pageno|pageindex|currentpage|curpage|p|pn|pg|cp)=(\d+)", re.I
+# (regex, zero_based) page numbers in pager URLs
+_PAGE_NUMS = (
+    (re.compile(r"_(\d+)\.\w+(?:$|\?)"), True),  # TRS index_N.html: page N+1
+    (re.compile(r"column-index-(\d+)\.", re.I), False),
+    (re.compile(r"[?&](?:page|pagenum|pageno|pageindex|currentpage|currpage|curpage|p|pn|pg|cp)=(\d+)", re.I), False),
+    (re.compile(r"/(\d{1,4})\.s?html?$", re.I), False),
 )
+
+
+def _last_page_count(url: str) -> int | None:
+    for pat, zero_based in _PAGE_NUMS:
+        m = pat.search(url)
+        if m:
+            n = int(m.group(1))
+            return n + 1 if zero_based else n
+    return None
 
 
 def pager_from_links(
@@ -294,10 +308,7 @@ def pager_from_links(
         if url != here and url not in out:
             out.append(url)
         if text in ("尾页", "末页", "最后一页"):
-            m = _PAGE_NUM.search(url)
-            if m:
-                n = int(m.group(1) or m.group(2))
-                last_count = n + 1 if m.group(1) else n
+            last_count = _last_page_count(url) or last_count
     return out, last_count
 
 

@@ -296,12 +296,21 @@ def _zjeg_container(begin: etree._Comment) -> etree._Element | None:
 # ---------------------------------------------------------------------------
 
 
+_META_JUNK = re.compile(
+    r"^(?:viewport|renderer|format-detection|theme-color|referrer|force-rendering|robots|generator|"
+    r"apple-.*|msapplication-.*|x5-.*|screen-orientation|full-screen|browsermode|handheldfriendly|mobileoptimized|"
+    r"wap-font-scale|applicable-device|google-site-verification|baidu-site-verification|360-site-verification|"
+    r"progid|originator|csrf-.*|_csrf.*)$",
+    re.I,
+)
+
+
 def read_meta(root: etree._Element) -> dict[str, str]:
-    """Named meta tags: standard ones under canonical names, vendor ones as written."""
+    """Named meta tags: standard ones under canonical names, vendor ones (Maketime, DocId ...) as written."""
     out: dict[str, str] = {}
     for m in root.iter("meta"):
         name = norm(m.get("name") or m.get("property") or m.get("itemprop"))
-        if not name:
+        if not name or _META_JUNK.match(name):
             continue
         content = (m.get("content") or "").strip()
         key = _META_CANON.get(name.lower(), name)
