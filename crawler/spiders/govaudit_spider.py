@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 
 from crawler.traps import canonical_url
 from govaudit.extract import extract
+from govaudit.annual import looks_like_report_title
 from govaudit.extract.links import is_attachment_url
 from govaudit.models import Fetch, PageFacts
 
@@ -289,7 +290,7 @@ class GovauditSpider(scrapy.Spider):
                 return self._check_request(url, referer=referer, method="GET")
             return self._check_request(url, referer=referer) if self.check_external else None
         if kind == "attachment":
-            if ANNUAL_TITLE.search(text or ""):
+            if looks_like_report_title(text or "") or ANNUAL_TITLE.search(text or ""):
                 return self._check_request(url, referer=referer, method="GET", role="document")
             return self._check_request(url, referer=referer)
         if kind == "external":
