@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -73,7 +74,13 @@ def classify_link(href: str, base_url: str, internal_hosts: Iterable[str] | None
     ``internal_hosts`` are the crawled hosts (default: the host of ``base_url``);
     an http(s) target on any other host is ``external``.
     """
-    raw = href or ""
+    hosts = frozenset(_bare_host(x) for x in internal_hosts) if internal_hosts else frozenset((host_of(base_url),))
+    return _classify(href or "", base_url or "", hosts)
+
+
+@lru_cache(maxsize=8192)
+def _classify(href: str, base_url: str, hosts: frozenset[str]) -> tuple[str, str]:
+    raw = href
     h = _clean_href(raw)
     if not h:
         return raw, "anchor"
@@ -104,7 +111,6 @@ def classify_link(href: str, base_url: str, internal_hosts: Iterable[str] | None
     host = host_of(url)
     if not host:
         return url, "other"
-    hosts = {_bare_host(x) for x in internal_hosts} if internal_hosts else {host_of(base_url)}
     if host not in hosts:
         return url, "external"
     if is_attachment_url(url):

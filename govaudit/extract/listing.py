@@ -65,6 +65,16 @@ def _text_without_links(e: etree._Element) -> str:
     return norm("".join(parts))
 
 
+def _more_links_than(e: etree._Element, n: int) -> bool:
+    count = 0
+    for x in e.iter("a"):
+        if x.get("href") is not None:
+            count += 1
+            if count > n:
+                return True
+    return False
+
+
 def _date_in_anchor(a: etree._Element) -> FoundDate | None:
     """A date written inside the link itself: '<a>标题<span>2026-07-15</span></a>' or '标题 [2026-07-15]'."""
     text = text_of(a)
@@ -93,7 +103,7 @@ def _row_for(a: etree._Element) -> tuple[etree._Element, FoundDate] | None:
         if (
             parent is not None
             and parent.tag in ("li", "dd", "dt", "p", "td", "div", "span", "h3", "h4")
-            and sum(1 for x in parent.iter("a") if x.get("href") is not None) <= 2
+            and not _more_links_than(parent, 2)
         ):
             return parent, inner
         return a, inner
@@ -102,8 +112,7 @@ def _row_for(a: etree._Element) -> tuple[etree._Element, FoundDate] | None:
         if e is None or not is_el(e) or e.tag in ("body", "html", "ul", "ol", "table", "tbody"):
             return None
         if e.tag in ROW_TAGS:
-            n_links = sum(1 for x in e.iter("a") if x.get("href") is not None)
-            if n_links > 3:
+            if _more_links_than(e, 3):
                 return None
             rest = _text_without_links(e)
             if len(rest) <= 120:
