@@ -112,7 +112,11 @@ RELATED_WORDS = (
     "相关文件", "相关解读", "相关链接", "原文链接", "相关阅读", "相关新闻", "相关推荐", "政策解读", "解读文件",
     "关联政策", "相关政策", "关联文件", "关联阅读", "相关稿件", "相关信息", "相关文章", "文件解读", "图片解读", "视频解读",
 )
-_FOOTER_TOKEN = re.compile(r"^(?:foot|footer|bottom|copyright|banquan|bq|db|site-?info|gb-footer)(?:$|[_\-\d]|box|wrap|er)|[_\-](?:footer|foot)$")
+_FOOTER_TOKEN = re.compile(
+    r"^(?:foot|footer|bottom|copyright|banquan|bq|db|site-?info|gb-footer)(?:$|[_\-\d]|box|wrap|er)|[_\-](?:footer|foot)$"
+    # friendly-link blocks (政府网站/友情链接) sit above the footer on nearly every site
+    r"|^(?:yqlj|wzlj|zflj|friend\w*|out_?links?|g_links\w*|m_links\w*|linktab|link-tab|links?(?:[_-]\w+)?|\w*[_-]links?)$"
+)
 _NAV_TOKEN = re.compile(
     r"^(?:nav|menu|header|topbar|top|banner|daohang|dh|sitemap|toolbar|mainnav|subnav|topnav|navbar|head-nav|headnav)(?:$|[_\-\d]|s$|bar|box|wrap|list|nav|menu)"
     r"|[_\-](?:nav|navs|menu|menus|navbar|daohang)$|^\w*(?:nav|menu)$"
