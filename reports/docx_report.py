@@ -359,7 +359,7 @@ def _write_problems(w: _Writer, t: _Text, report: dict[str, Any], s: dict[str, A
         for f in found:
             for u in f.get("units") or []:
                 units[str(u)] = units.get(str(u), 0) + 1
-        basis = "；".join(_unique([basis_text(f.get("basis")) for f in found])[:3])
+        basis = "；".join(_unique([part for f in found for part in basis_text(f.get("basis")).split("；") if part])[:4])
         examples = found[:limit]
         w.para(t("type_text", t=group, sites=_unique([str(f.get("site") or "") for f in found]),
                  units=[f"{u}（{c}个）" for u, c in units.items()], basis=basis, examples=examples))

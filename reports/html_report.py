@@ -106,7 +106,8 @@ def view_model(report: dict[str, Any]) -> dict[str, Any]:
         members = sorted((row_of[i] for i in g.get("findings") or [] if i in row_of), key=lambda r: r["n"])
         sites = dict.fromkeys(str(r["f"]["site"]) for r in members if r["f"].get("site"))
         types.append({"g": g, "rows": members, "sites": list(sites),
-                      "basis": "；".join(dict.fromkeys(r["basis"] for r in members if r["basis"]))})
+                      "basis": "；".join(dict.fromkeys(
+                          part for r in members for part in (r["basis"] or "").split("；") if part))})
     tracking = s["tracking"]
     prev = s["previous_run"] if isinstance(s["previous_run"], dict) else None
     fixed_findings = [f for f in tracking.get("fixed_findings") or [] if isinstance(f, dict)]

@@ -26,6 +26,23 @@ from ..site import DemoSite
 
 GUIDE_PATH = "/xxgk/zn/index.html"
 
+#: Realistic titles per column (the n-th item takes the n-th title, cycling).
+TITLES = {
+    "本地要闻": ["县委常委会召开会议研究部署重点工作", "示范县召开优化营商环境推进会", "县政府与省农科院签署合作协议",
+             "示范县开展冬季安全生产大检查", "县领导带队督导秋冬季森林防火工作", "示范县举办第三届农民丰收节"],
+    "乡镇动态": ["城关镇开展人居环境整治专项行动", "青山乡召开村级财务公开培训会", "白水镇推进高标准农田建设"],
+    "图片新闻": ["图说：示范县秋收一线", "图说：县政务服务中心新大厅启用"],
+    "部门动态": ["县农业农村局开展农资打假专项行动", "县市场监管局开展食品安全检查", "县人社局举办招聘会"],
+    "通知通告": ["关于示范县2026年春节期间烟花爆竹燃放管理的通告", "关于开展2026年度统计执法检查的通知",
+             "关于城区部分路段临时交通管制的通告"],
+    "部门文件": ["示范县人民政府办公室关于转发《省政府办公厅关于做好2026年春耕生产工作的通知》的通知",
+             "示范县人民政府关于表彰2025年度安全生产先进单位的决定"],
+    "规划计划": ["示范县2025年国民经济和社会发展计划执行情况", "示范县“十四五”交通运输发展规划"],
+    "财政预决算": ["示范县2026年部门预算公开", "示范县2025年财政决算公开"],
+    "重点领域信息公开": ["示范县2026年第三季度食品安全监督抽检信息", "示范县2026年上半年环境质量状况"],
+    "执法公示": ["示范县市场监督管理局行政处罚决定书（示市监处罚〔2026〕15号）"],
+}
+
 
 def _listing(site: DemoSite, column: str, slug: str, ages: list[int | None], *, style: str = "plain",
              column_type: str = "", first_page_broken: bool = False, per_page: int = 10) -> None:
@@ -35,7 +52,10 @@ def _listing(site: DemoSite, column: str, slug: str, ages: list[int | None], *, 
     items: list[tuple[str, str, _dt.date | None]] = []
     for n, age in enumerate(ages, 1):
         d = site.day(age) if age is not None else None
-        title = f"{column}信息（{len(ages) - n + 1}）"
+        samples = TITLES.get(column)
+        title = samples[(n - 1) % len(samples)] if samples else f"{column}信息（{len(ages) - n + 1}）"
+        if samples and n > len(samples):
+            title += f"（{n}）"
         path = site.article_path(col_dir, d) if d else f"{col_dir}/content_{site.next_id()}.html"
         site.add_article(path, title=title, date=d, column=column, column_path=col_path,
                          column_type=column_type, body_html=f"<p>{title}正文。</p>")
