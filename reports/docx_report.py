@@ -40,6 +40,7 @@ from reports.render import (
     SEVERITY_ORDER,
     ReportError,
     basis_text,
+    short_basis,
     check_report,
     clause_label,
     clean_text,
@@ -474,7 +475,7 @@ def _write_attachment(w: _Writer, t: _Text, report: dict[str, Any], layout: dict
     for n, i in enumerate(sorted_finding_indices(findings), 1):
         f = findings[i]
         row = table.add_row()
-        basis = basis_text(f.get("basis"))
+        basis = short_basis(f.get("basis"))
         for cell, tpl in zip(row.cells, cells):
             _cell_text(cell, t([tpl], f=f, i=n, basis=basis, status=finding_status(f)), cell_style)
     if len(widths) == len(headers):

@@ -135,6 +135,31 @@ def basis_text(basis: Any, *, with_text: bool = False) -> str:
     return "；".join(parts)
 
 
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,8}〔\d{4}〕\d+号")
+
+
+def short_basis(basis: Any, *, limit: int = 3) -> str:
+    """A compact citation for table cells: ``分工方案第1条；国办秘函〔2019〕19号``.
+
+    >>> short_basis([{"document": "国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》", "clause": "单项否决"},
+    ...              {"document": "示范县2026年政务公开工作要点分工方案", "clause": "1"}])
+    '国办秘函〔2019〕19号 单项否决；示范县2026年政务公开工作要点分工方案 第1条'
+    """
+    parts: list[str] = []
+    for b in basis or []:
+        if not isinstance(b, dict):
+            continue
+        doc = str(b.get("document") or "")
+        m = _DOC_NUMBER.search(doc)
+        name = m.group(0) if m else doc
+        clause = clause_label(b.get("clause")) if b.get("clause") else ""
+        clause = clause.split("（")[0].split("·")[0]
+        s = f"{name} {clause}".strip()
+        if s and s not in parts:
+            parts.append(s)
+    return "；".join(parts[:limit])
+
+
 def check_report(report: Any) -> dict[str, Any]:
     """Validate the few keys every 通报 needs; raise :class:`ReportError` naming the problem."""
     if not isinstance(report, dict):
