@@ -85,3 +85,11 @@ def test_truncated_gbk_page_with_meta():
     f = extract(body, "http://www.x.gov.cn/a.html", header_charset="utf-8")
     assert f.charset == "gb18030"
     assert f.title == TITLE
+
+
+@pytest.mark.parametrize("word", ["通知", "公告", "政府信息公开", "关于开展工作的通知"])
+def test_short_pages_pick_the_right_reading(word: str) -> None:
+    html = f"<title>{word}</title>"
+    assert decode_body(html.encode("gbk"), None) == (html, "gb18030")
+    assert decode_body(html.encode("utf-8"), None) == (html, "utf-8")
+    assert decode_body(html.encode("utf-8"), "gbk") == (html, "utf-8")

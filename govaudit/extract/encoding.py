@@ -82,23 +82,62 @@ def sniff_meta_charset(body: bytes) -> str | None:
     return normalize_charset(m.group(1).decode("ascii", "ignore")) if m else None
 
 
-def _plausibility(text: str) -> float:
-    """Score decoded text: CJK and ASCII are good, mojibake signs are bad."""
-    sample = text if len(text) <= 60000 else text[:30000] + text[-30000:]
-    good = bad = 0
-    for ch in sample:
+def _common_hanzi(ch: str) -> bool:
+    """A GB2312 level-1 character (the 3,755 everyday hanzi)."""
+    try:
+        lead = ch.encode("gb2312")[0]
+    except UnicodeEncodeError:
+        return False
+    return 0xB0 <= lead <= 0xD7
+
+
+def _plausibility(text: str, limit: int = 4000) -> float:
+    """Score decoded text: everyday hanzi are good, rare hanzi weak, mojibake signs bad.
+
+    GBK bytes read as UTF-8 give combining marks and Latin-1 letters; UTF-8 bytes read as
+    GB18030 give rare (level-2) hanzi, so only everyday hanzi count in full.
+    """
+    good = bad = 0.0
+    seen = 0
+    for ch in text:
         o = ord(ch)
         if o < 0x80:
             continue
-        if 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF:
-            good += 1
+        seen += 1
+        if seen > limit:
+            break
+        if 0x4E00 <= o <= 0x9FFF:
+            good += 1 if _common_hanzi(ch) else 0.3
+        elif 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or 0x2010 <= o <= 0x2027:
+            good += 1  # CJK punctuation, fullwidth forms, quotes and dashes
         elif o == 0xFFFD or 0x80 <= o <= 0xFF or 0xE000 <= o <= 0xF8FF or 0x3400 <= o <= 0x4DBF:
             bad += 1
+        elif 0x0300 <= o <= 0x036F or 0x0591 <= o <= 0x05C7:
+            bad += 1  # combining marks, Hebrew points: UTF-8 read of GBK bytes
         elif 0x2000 <= o <= 0x206F or 0x2100 <= o <= 0x22FF or 0x25A0 <= o <= 0x25FF:
             continue
         else:
             bad += 0.5
     return good - 3 * bad
+
+
+_ASCII = bytes(range(0x80))
+
+
+def _short_ambiguous(body: bytes, utf8_text: str, candidates: list[str]) -> tuple[str, str]:
+    """A short page valid as UTF-8: keep UTF-8 unless another charset reads clearly better."""
+    best = (_plausibility(utf8_text), utf8_text, "utf-8")
+    for name in candidates:
+        if name == "utf-8":
+            continue
+        try:
+            text = body.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        score = _plausibility(text)
+        if score > best[0] + 1:
+            best = (score, text, name)
+    return best[1], best[2]
 
 
 def decode_body(body: bytes, header_charset: str | None = None) -> tuple[str, str]:
@@ -118,7 +157,12 @@ def decode_body(body: bytes, header_charset: str | None = None) -> tuple[str, st
     except UnicodeDecodeError:
         pass
     try:
-        return body.decode("utf-8"), "utf-8"  # strict UTF-8 of non-ASCII bytes is never an accident
+        text = body.decode("utf-8")
+        # strict UTF-8 of many non-ASCII bytes is never an accident; a few bytes may be
+        # GBK that happens to be valid UTF-8 ('通知' = CD A8 D6 AA = '֪ͨ')
+        if len(body.translate(None, _ASCII)) >= 64:
+            return text, "utf-8"
+        return _short_ambiguous(body, text, candidates)
     except UnicodeDecodeError:
         pass
     for cut in (1, 2, 3):

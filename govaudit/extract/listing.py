@@ -18,7 +18,7 @@ import lxml.html
 from lxml import etree
 
 from .dates import FoundDate, find_dates
-from .dom import attr_str, is_el, norm, text_of
+from .dom import is_el, norm, text_of
 from .links import classify_link
 
 __all__ = [

@@ -215,7 +215,7 @@ _BODY_WEAK = re.compile(r"(?:^|[\s_\-])(?:content|article|detail|zw|text|cont|co
 
 
 def find_body(
-    root: etree._Element, html: str, skip: Callable[[etree._Element], bool] | None = None
+    root: etree._Element, skip: Callable[[etree._Element], bool] | None = None
 ) -> etree._Element | None:
     """The article content container, or None (``skip`` rejects fallback containers in nav/footer)."""
     strong: list[tuple[int, etree._Element]] = []
@@ -758,8 +758,6 @@ def body_tables(body: etree._Element) -> list[list[list[str]]]:
     """Tables in the body as rows of cell texts (colspan/rowspan expanded)."""
     tables = []
     for t in body.iter("table"):
-        if any(p.tag == "table" for p in t.iterancestors()) and t is not body:
-            pass
         rows: list[list[str]] = []
         pending: dict[int, tuple[int, str]] = {}
         for tr in t.iter("tr"):
@@ -843,7 +841,7 @@ def parse_page(
         if root is None:
             _finish_dates(facts)
             return facts
-        _fill(facts, root, html, url, internal_hosts)
+        _fill(facts, root, url, internal_hosts)
     except Exception:  # noqa: BLE001 - a broken page must never stop a crawl
         log.warning("extract: could not fully read %s", url, exc_info=True)
     try:
@@ -877,7 +875,8 @@ _BREAD_SKIP = frozenset(
 )
 
 
-def _fill(facts: PageFacts, root: etree._Element, html: str, url: str, internal_hosts: Iterable[str] | None) -> None:
+def _fill(facts: PageFacts, root: etree._Element, url: str, internal_hosts: Iterable[str] | None) -> None:
+    """Read every fact of a parsed page into ``facts`` (helpers below do the work)."""
     hosts = [h.lower() for h in internal_hosts] if internal_hosts else [host_of(url)]
     base = _base_url(root, url)
     scripts = [s.text for s in root.iter("script") if s.text]
@@ -890,7 +889,7 @@ def _fill(facts: PageFacts, root: etree._Element, html: str, url: str, internal_
     facts.meta_date = md.isoformat() if md else None
 
     plain = Regions(None, set())
-    body = find_body(root, html, skip=lambda e: plain.context(e) in ("nav", "footer", "breadcrumb", "related"))
+    body = find_body(root, skip=lambda e: plain.context(e) in ("nav", "footer", "breadcrumb", "related"))
     anchors = [a for a in root.iter("a", "area") if a.get("href") is not None]
     pre = Regions(body, set())
     main_rows = _main_rows(find_rows(anchors, lambda a: pre.context(a) not in ("nav", "footer", "breadcrumb", "related")))
