@@ -168,3 +168,17 @@ def test_column_index_pager():
         "http://www.x.gov.cn/xxgk/column-index-2.shtml",
         "http://www.x.gov.cn/xxgk/column-index-17.shtml",
     ]
+
+
+def test_listing_without_dates_still_lists_its_titles():
+    rows = "".join(f'<li><a href="./t2026010{i}_{i}.html">关于某某事项的第{i}号公告全文</a></li>' for i in range(1, 5))
+    html = (
+        '<html><head><meta name="ColumnName" content="公告公示"></head><body>'
+        '<div class="left"><ul><li><a href="/a/">机构</a></li><li><a href="/b/">职能</a></li><li><a href="/c/">领导</a></li></ul></div>'
+        f'<div class="right"><ul>{rows}</ul></div></body></html>'
+    )
+    f = extract(html.encode(), LIST_URL)
+    assert f.kind == "listing"
+    assert [i.title for i in f.list_items] == [f"关于某某事项的第{i}号公告全文" for i in range(1, 5)]
+    assert all(i.date is None for i in f.list_items)
+    assert f.empty_notice is False

@@ -24,6 +24,7 @@ from .links import classify_link
 __all__ = [
     "Row",
     "find_rows",
+    "find_undated_rows",
     "datastore_rows",
     "pager_from_scripts",
     "pager_from_links",
@@ -139,6 +140,38 @@ def find_rows(links: Iterable[etree._Element], keep: Callable[[etree._Element], 
         parent = row_el.getparent()
         groups.setdefault(parent, []).append(Row(row_el, a, found, [a]))
     return sorted(groups.values(), key=len, reverse=True)
+
+
+def find_undated_rows(links: Iterable[etree._Element], keep: Callable[[etree._Element], bool]) -> list[Row]:
+    """Rows of a listing that shows no dates: the biggest group of sibling rows with title-like links.
+
+    Menus have short link texts; article titles are long, so groups are weighed by text length.
+    """
+    groups: dict[etree._Element, list[Row]] = {}
+    seen: set[etree._Element] = set()
+    for a in links:
+        if a.get("href") is None or not keep(a):
+            continue
+        row = a.getparent()
+        for _ in range(2):
+            if row is None or row.tag in ("li", "tr", "dd", "dt", "p", "div"):
+                break
+            row = row.getparent()
+        if row is None or row.tag not in ("li", "tr", "dd", "dt", "p", "div") or row in seen or _more_links_than(row, 2):
+            continue
+        seen.add(row)
+        parent = row.getparent()
+        if parent is not None:
+            groups.setdefault(parent, []).append(Row(row, a, None, [a]))
+    best: list[Row] = []
+    best_score = 0.0
+    for rows in groups.values():
+        if len(rows) < 3:
+            continue
+        avg = sum(len(anchor_title(r.anchor)) for r in rows) / len(rows)
+        if avg >= 8 and len(rows) * avg > best_score:
+            best, best_score = rows, len(rows) * avg
+    return best
 
 
 def row_signature(row: Row) -> tuple[str, str]:

@@ -30,6 +30,7 @@ from .listing import (
     counts_from_text,
     datastore_rows,
     find_rows,
+    find_undated_rows,
     pager_from_links,
     pager_from_scripts,
     row_signature,
@@ -900,6 +901,9 @@ def _fill(facts: PageFacts, root: etree._Element, url: str, internal_hosts: Iter
     has_pager = bool(script_pages or link_pages or script_count)
     body_strong = body is not None and len(text_of(body)) > 100
     kind = _first_kind(meta, len(main_rows), bool(ds_rows), has_pager, body_strong)
+    if kind == "listing" and not main_rows and not ds_rows:
+        # a column that shows titles without dates
+        main_rows = find_undated_rows(anchors, lambda a: pre.context(a) not in ("nav", "footer", "breadcrumb", "related"))
 
     regions = Regions(body, {r.element for r in main_rows} if kind == "listing" else set())
     facts.breadcrumbs = read_breadcrumbs(root, regions, base)
