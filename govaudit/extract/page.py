@@ -689,7 +689,9 @@ def find_js_boxes(root: etree._Element, scripts: list[str], base_url: str) -> li
     out: list[str] = []
     for e in root.iter("div", "section", "dl", "td", "aside"):
         label = ""
-        for sub in e.iter():
+        for n, sub in enumerate(e.iter()):
+            if n > 6:
+                break  # the box title comes first
             if sub is e or not is_el(sub):
                 continue
             t = norm(sub.text)
