@@ -107,3 +107,15 @@ def test_breadcrumb_and_base_href():
 def test_internal_hosts_tolerate_ports_and_schemes():
     assert classify_link("http://www.x.gov.cn:8080/a.html", BASE, ["http://WWW.x.gov.cn:8080/"])[1] == "page"
     assert classify_link("/a.html", BASE, ["www.x.gov.cn:80"])[1] == "page"
+
+
+def test_utility_classes_are_not_regions_and_link_blocks_with_a_related_title_are_related():
+    html = (
+        '<html><body><div class="position-relative top-0"><div class="TRS_Editor"><p>正文。'
+        '<a href="/zcjd/1.html">解读</a></p></div>'
+        '<div class="links"><h3>相关链接</h3><a href="/a.html">甲</a></div></div>'
+        '<div class="yqlj"><a href="https://www.gov.cn/">中国政府网</a></div></body></html>'
+    )
+    f = extract(html.encode(), "http://www.x.gov.cn/t.html")
+    ctx = {l.text: l.context for l in f.links}
+    assert ctx == {"解读": "body", "甲": "related", "中国政府网": "footer"}

@@ -115,9 +115,13 @@ RELATED_WORDS = (
 )
 _FOOTER_TOKEN = re.compile(
     r"^(?:foot|footer|bottom|copyright|banquan|bq|db|site-?info|gb-footer)(?:$|[_\-\d]|box|wrap|er)|[_\-](?:footer|foot)$"
-    # friendly-link blocks (政府网站/友情链接) sit above the footer on nearly every site
-    r"|^(?:yqlj|wzlj|zflj|friend\w*|out_?links?|g_links\w*|m_links\w*|linktab|link-tab|links?(?:[_-]\w+)?|\w*[_-]links?)$"
 )
+# friendly-link blocks (政府网站/友情链接) sit above the footer on nearly every site
+_LINKS_TOKEN = re.compile(
+    r"^(?:yqlj|wzlj|zflj|friend\w*|out_?links?|g_links\w*|m_links\w*|linktab|link-tab|links?(?:[_-]\w+)?|\w*[_-]links?)$"
+)
+# CSS utility classes that look like region names
+_UTILITY_TOKEN = re.compile(r"^(?:position-\w+|top-?\d+|bottom-?\d+|mt-?\d+|mb-?\d+|(?:margin|padding)-\w+)$")
 _NAV_TOKEN = re.compile(
     r"^(?:nav|menu|header|topbar|top|banner|daohang|dh|sitemap|toolbar|mainnav|subnav|topnav|navbar|head-nav|headnav)(?:$|[_\-\d]|s$|bar|box|wrap|list|nav|menu)"
     r"|[_\-](?:nav|navs|menu|menus|navbar|daohang)$|^\w*(?:nav|menu)$"
@@ -134,8 +138,9 @@ def own_region(e: etree._Element) -> str | None:
         return "footer"
     if tag in ("nav", "header"):
         return "nav"
+    toks: list[str] = []
     if e.get("class") is not None or e.get("id") is not None:
-        toks = _tokens(e)
+        toks = [t for t in _tokens(e) if not _UTILITY_TOKEN.match(t)]
         if any(_BREAD_TOKEN.search(t) for t in toks):
             return "breadcrumb"
         if any(_RELATED_TOKEN.search(t) for t in toks):
@@ -148,11 +153,12 @@ def own_region(e: etree._Element) -> str | None:
         own = norm(e.text)[:12]
         if own.startswith(_BREAD_TEXT) and len(text_of(e)) <= 300:
             return "breadcrumb"
-        if tag == "span":
-            return None
-        h = own or head_text(e, 12)
-        if h.startswith(RELATED_WORDS) and len(text_of(e)) <= 1500:
-            return "related"
+        if tag != "span":
+            h = own or head_text(e, 12)
+            if h.startswith(RELATED_WORDS) and len(text_of(e)) <= 1500:
+                return "related"
+    if toks and any(_LINKS_TOKEN.match(t) for t in toks):
+        return "footer"
     return None
 
 
