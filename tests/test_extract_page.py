@@ -161,3 +161,12 @@ def test_hanweb_zjeg_markers_bound_the_body():
     )
     f = parse_page(html, URL)
     assert f.body_text == "会议强调，要抓好各项工作落实。\n会议还部署了下一阶段任务。"
+
+
+def test_a_font_size_widget_called_zoom_is_not_the_body():
+    html = (
+        "<html><body><h1>某县召开会议</h1><span id='zoom'>大 中 小</span>"
+        f"<div class='wrap'><p>{'会议要求各单位认真落实各项部署。' * 6}</p><p>{'会议强调要压实责任。' * 6}</p></div></body></html>"
+    )
+    f = parse_page(html, URL)
+    assert f.body_text.startswith("会议要求各单位认真落实各项部署。")

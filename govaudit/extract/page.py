@@ -218,7 +218,6 @@ _BODY_STRONG = re.compile(
     r"text_content|zwnr|zw_content|view_content|info_content|conttext|art-content|nr_con|bt_content|"
     r"article-body|article_body|artibody|content_body|detail-body|wenzhang|wz_content)(?:\s|$)"
 )
-_BODY_WEAK = re.compile(r"(?:^|[\s_\-])(?:content|article|detail|zw|text|cont|con|main|view|nr|xq)(?:$|[\s_\-])")
 
 
 def find_body(
@@ -226,7 +225,6 @@ def find_body(
 ) -> etree._Element | None:
     """The article content container, or None (``skip`` rejects fallback containers in nav/footer)."""
     strong: list[tuple[int, etree._Element]] = []
-    weak: list[tuple[int, etree._Element]] = []
     for e in root.iter():
         if not is_el(e):
             if isinstance(e, etree._Comment) and "ZJEG_RSS.content.begin" in (e.text or ""):
@@ -242,11 +240,9 @@ def find_body(
             continue
         if _BODY_STRONG.search(a):
             strong.append((len(text_of(e)), e))
-        elif e.tag in ("div", "td", "article", "section") and _BODY_WEAK.search(a) and own_region(e) is None:
-            weak.append((0, e))
     if strong:
         best = max(strong, key=lambda x: x[0])
-        if best[0] > 0:
+        if best[0] >= 20 or (best[0] > 0 and next(best[1].iter("p"), None) is not None):
             # a wrapper (#articlecontent) around the real container (ucapcontent, .TRS_Editor):
             # take the innermost candidate that still holds most of the text
             inner = [c for c in strong if c[1] is not best[1] and c[0] >= 0.6 * best[0] and _inside(c[1], best[1])]
@@ -254,8 +250,8 @@ def find_body(
                 best = max(inner, key=lambda x: x[0])
                 inner = [c for c in strong if c[1] is not best[1] and c[0] >= 0.6 * best[0] and _inside(c[1], best[1])]
             return best[1]
-        for _n, e in strong:
-            if next(e.iter("img", "video", "embed", "iframe"), None) is not None:
+        for n, e in strong:
+            if n < 20 and next(e.iter("img", "video", "embed", "iframe"), None) is not None:
                 return e  # an image-only article
     # paragraph density: the parent holding most paragraph text
     score: dict[etree._Element, int] = {}
