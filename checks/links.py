@@ -71,9 +71,11 @@ def soft404_reason(fetch: dict[str, Any], facts: Any, probes: dict[str, dict[str
         return "页面返回 HTTP 200，但内容为“页面不存在”提示（软404）"
     host = urlsplit(fetch.get("final_url") or fetch["url"]).netloc.lower()
     probe = probes.get(host)
-    if probe and probe.get("status") == 200 and (probe.get("text") or probe.get("title")):
-        same_title = bool(probe.get("title")) and probe.get("title") == facts.title
-        if (same_title or not probe.get("title")) and _similar(probe.get("text") or "", facts.body_text or "") > 0.9:
+    if probe and probe.get("status") == 200 and probe.get("final_url") != fetch.get("final_url"):
+        p_title, p_text = probe.get("title") or "", probe.get("text") or ""
+        same_title = p_title == (facts.title or "")
+        same_text = p_text == (facts.body_text or "") or _similar(p_text, facts.body_text or "") > 0.9
+        if same_title and same_text:
             return "页面返回 HTTP 200，但与本站“页面不存在”页面相同（软404）"
     return None
 

@@ -81,6 +81,7 @@ class DemoSite:
         self.column_items: dict[str, tuple[str, list[tuple[str, str, _dt.date | None]]]] = {}
         self._ids = 1000
         self.request_log: list[tuple[str, str, str, dict[str, str]]] = []  # (host key, method, path, headers)
+        self.catch_all: dict[str, Resource] = {}  # host key -> what an unknown path gets (a soft-404 site)
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ helpers
@@ -322,7 +323,7 @@ class _Handler(BaseHTTPRequestHandler):
             res = self.site.resources.get((self.host_key, key_q))
         else:
             res = None
-        res = res or self.site.resources.get((self.host_key, path))
+        res = res or self.site.resources.get((self.host_key, path)) or self.site.catch_all.get(self.host_key)
         if res is None:
             self._not_found(head)
             return
