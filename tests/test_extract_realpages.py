@@ -260,3 +260,19 @@ def test_listing_body_is_not_the_footer():
     f = facts_of("pingtan_zfxxgknb_list.html")
     assert "主办单位" not in f.body_text
     assert f.footer["主办单位"] == "福建省平潭综合实验区管理委员会办公室"
+
+
+@pytest.mark.parametrize(
+    "name, crumbs",
+    [
+        ("miit_article.html", ["首页", "新闻动态", "工信动态", "地方工作"]),  # div.mnav holding 'a > a > a'
+        ("hanweb_jiangsu_gov_article.html", ["首页", "要闻动态", "部门资讯"]),  # div.bt-position, nested tables
+        ("nfra_article_rendered_dom.html", ["首页", "政务信息", "行政处罚", "总局机关"]),  # <li>当前位置：</li><li>…
+        ("hanweb_zj_ct_xxgk_article_zcwjjjd_col.html", ["首页", "政务公开", "法定主动公开内容", "政策文件及解读", "重要公告"]),
+    ],
+)
+def test_breadcrumb_shapes(name: str, crumbs: list[str]) -> None:
+    f = facts_of(name)
+    assert [b["text"] for b in f.breadcrumbs] == crumbs
+    assert f.breadcrumbs[0]["url"].startswith("http://example.gov.cn/")
+    assert any(l.context == "breadcrumb" for l in f.links)

@@ -104,7 +104,7 @@ def _mostly_not_found(part: str) -> bool:
 # ---------------------------------------------------------------------------
 
 _BREAD_TOKEN = re.compile(
-    r"crumb|bread|^position|^location|weizhi|dqwz|curpos|^current-?pos|^current_?path|^mbx|lujing|nav-?path|"
+    r"crumb|bread|position|location|weizhi|dqwz|curpos|^current-?pos|^current_?path|^mbx|lujing|nav-?path|"
     r"^dqlm$|^path$|^local$|^posi$|^place$|^curmbs"
 )
 _BREAD_TEXT = ("当前位置", "您的位置", "您现在的位置", "您当前的位置", "所在位置", "当前所在位置", "位置：", "位置:", "您现在所在的位置", "您所在的位置", "您当前所在位置")
@@ -141,14 +141,18 @@ def own_region(e: etree._Element) -> str | None:
     toks: list[str] = []
     if e.get("class") is not None or e.get("id") is not None:
         toks = [t for t in _tokens(e) if not _UTILITY_TOKEN.match(t)]
-        if any(_BREAD_TOKEN.search(t) for t in toks):
+        if tag != "a" and any(_BREAD_TOKEN.search(t) for t in toks):
             return "breadcrumb"
         if any(_RELATED_TOKEN.search(t) for t in toks):
             return "related"
         if any(_FOOTER_TOKEN.search(t) for t in toks):
             return "footer"
         if any(_NAV_TOKEN.search(t) for t in toks):
-            return "nav"
+            return "breadcrumb" if _crumb_like(e) else "nav"
+    if tag in ("div", "p", "td", "span") and _crumb_like(e):
+        return "breadcrumb"
+    if tag in ("ul", "ol") and len(e) and is_el(e[0]) and norm(e[0].text).startswith(_BREAD_TEXT) and len(text_of(e)) <= 300:
+        return "breadcrumb"  # <ul><li>当前位置：<a>首页</a></li><li><a>政务信息</a></li></ul>
     if tag in ("div", "p", "td", "dl", "ul", "li", "section", "span"):
         own = norm(e.text)[:12]
         if own.startswith(_BREAD_TEXT) and len(text_of(e)) <= 300:
@@ -157,9 +161,28 @@ def own_region(e: etree._Element) -> str | None:
             h = own or head_text(e, 12)
             if h.startswith(RELATED_WORDS) and len(text_of(e)) <= 1500:
                 return "related"
-    if toks and any(_LINKS_TOKEN.match(t) for t in toks):
+    if toks and tag != "a" and any(_LINKS_TOKEN.match(t) for t in toks):
         return "footer"
     return None
+
+
+_CRUMB_SEPS = (">", "›", "»", "＞", "→", "〉")
+_CRUMB_REST = re.compile(r"[\s>›»＞→〉:：|/]|当前位置|您的位置|您现在的位置|所在位置|位置")
+
+
+def _crumb_like(e: etree._Element) -> bool:
+    """Links separated by '>' with hardly any other text: '首页 > 新闻动态 > 工信动态'."""
+    box = e
+    if len(e) == 1 and is_el(e[0]) and e[0].tag in ("span", "p", "div") and not norm(e.text):
+        box = e[0]
+    seps = (box.text or "") + "".join(c.tail or "" for c in box)
+    if not any(s in seps for s in _CRUMB_SEPS):
+        return False
+    anchors = [c for c in box if is_el(c) and c.tag == "a"]
+    if len(anchors) < 2 or len(anchors) > 12:
+        return False
+    rest = seps + "".join(text_of(c) for c in box if is_el(c) and c.tag != "a")
+    return len(_CRUMB_REST.sub("", rest)) <= 60
 
 
 class Regions:
@@ -512,7 +535,13 @@ _BREAD_LABEL = re.compile(r"^(?:您?(?:现在|当前)?(?:所在)?的?位置|当�
 def read_breadcrumbs(root: etree._Element, regions: Regions, base_url: str) -> list[dict[str, str]]:
     container = None
     for e in root.iter():
-        if is_el(e) and e.tag not in ("html", "body", "a") and regions.own(e) == "breadcrumb":
+        if (
+            is_el(e)
+            and e.tag not in ("html", "body", "a")
+            and regions.own(e) == "breadcrumb"
+            and not _HIDDEN.search(e.get("style") or "")
+            and (next(e.iter("a"), None) is not None or norm(e.text).startswith(_BREAD_TEXT))
+        ):
             t = text_of(e)
             if 2 <= len(t) <= 400:
                 container = e
