@@ -49,6 +49,7 @@ class SiteSpec:
     prefixes: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # anything else from the site config
+    plan: Any = None  # this site's own work plan (SITES.toml `plan = …`); None: the audit's plan
 
     def site_config(self) -> dict[str, Any]:
         cfg = {k: v for k, v in self.extra.items()}
@@ -163,8 +164,15 @@ def audit_sites(
     names: dict[str, str] | None = None,
     report_meta: dict[str, Any] | None = None,
     formats: tuple[str, ...] = ("json", "csv", "html", "docx"),
+    resume: bool = False,
+    max_parallel: int | None = None,
 ) -> AuditResult:
-    """Crawl every site, check the stored facts, write the 通报 and findings into ``out``."""
+    """Crawl every site, check the stored facts, write the 通报 and findings into ``out``.
+
+    ``resume``: a site whose latest run was interrupted (stopped, or killed while
+    running) continues that run instead of starting a new one.  ``max_parallel``
+    caps how many sites are crawled at once (default: all).
+    """
     for s in sites:
         validate_url(s.url)
     as_of_date = parse_as_of(as_of)
@@ -179,15 +187,23 @@ def audit_sites(
         if s.hosts or s.prefixes:
             opts = CrawlOptions(**{**opts.to_dict(), "hosts": opts.hosts + s.hosts,
                                    "prefixes": opts.prefixes + s.prefixes})
-        run_id = store.new_run(s.url, as_of=as_of_date.isoformat(), settings=opts.to_dict(),
-                               site_config=s.site_config())
+        previous = store.resumable_run(s.url) if resume else None
+        if previous is not None:
+            run_id = int(previous["id"])
+            store.set_run_status(run_id, "running")
+            opts = CrawlOptions(**{**opts.to_dict(), "extra_settings": {**opts.extra_settings, "GOVAUDIT_RESUME": True}})
+            logger.info("resuming run %s of %s", run_id, s.url)
+        else:
+            run_id = store.new_run(s.url, as_of=as_of_date.isoformat(), settings=opts.to_dict(),
+                                   site_config=s.site_config())
+        store.set_run_pid(run_id, os.getpid())
         run_ids.append(run_id)
         crawl_list.append((s.url, run_id))
         per_run[run_id] = opts
     t0 = time.monotonic()
     reasons: dict[int, str] = {}
     try:
-        reasons = run_crawls(crawl_list, str(db), options, per_site=per_run)
+        reasons = run_crawls(crawl_list, str(db), options, per_site=per_run, max_parallel=max_parallel)
     except KeyboardInterrupt:
         reasons = {r: "interrupted" for r in run_ids}
     finally:
@@ -196,7 +212,7 @@ def audit_sites(
             reason = reasons.get(run_id, "interrupted")
             status = "finished" if reason == "finished" else "interrupted"
             stats = store.run(run_id)["stats"]
-            stats["seconds"] = seconds
+            stats.setdefault("seconds", seconds)
             stats.setdefault("pages", 0)
             stats.setdefault("urls_checked", 0)
             stats.setdefault("bytes_received", 0)
@@ -241,7 +257,8 @@ def report_runs(store: Store, run_ids: list[int], sites: list[SiteSpec], *, out_
     unreachable = []
     interrupted = []
     for run_id, spec in zip(run_ids, sites):
-        findings, errors, verdict = check_run(store, run_id, as_of=as_of, spec=spec, plan=plan)
+        findings, errors, verdict = check_run(store, run_id, as_of=as_of, spec=spec,
+                                              plan=spec.plan if spec.plan is not None else plan)
         run = store.run(run_id)
         if _unreachable_reason(store, run_id, spec.url):
             unreachable.append(spec.url)

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "govaudit.commands.rules",
     "govaudit.commands.annual_report",
     "govaudit.commands.plan",
+    "govaudit.commands.run",
 ]
 
 

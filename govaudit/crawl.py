@@ -76,10 +76,12 @@ class CrawlOptions:
 
 
 def run_crawls(sites: list[tuple[str, int]], db_path: str, options: CrawlOptions,
-               per_site: dict[int, CrawlOptions] | None = None) -> dict[int, str]:
+               per_site: dict[int, CrawlOptions] | None = None, max_parallel: int | None = None) -> dict[int, str]:
     """Crawl each (start_url, run_id) into ``db_path``; several sites run in parallel.
 
-    Returns {run_id: finish_reason}.  Blocks until every crawl has ended.
+    At most ``max_parallel`` sites are crawled at once (default: all); the next
+    site starts when one ends.  Returns {run_id: finish_reason}.  Blocks until
+    every crawl has ended.
     """
     from scrapy.crawler import Crawler
 
@@ -103,13 +105,23 @@ def run_crawls(sites: list[tuple[str, int]], db_path: str, options: CrawlOptions
         for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
     crawlers = []
+    pending = []
     for i, (start_url, run_id) in enumerate(sites):
         opts = (per_site or {}).get(run_id, options)
         # the first crawler installs the (asyncio) reactor, as CrawlerProcess would
         crawler = Crawler(GovauditSpider, opts.scrapy_settings(db_path), init_reactor=(i == 0))
         crawlers.append((run_id, crawler))
-        process.crawl(crawler, url=start_url, run_id=run_id, hosts=",".join(opts.hosts),
-                      prefixes=",".join(opts.prefixes), exclude=opts.exclude)
+        pending.append((crawler, {"url": start_url, "run_id": run_id, "hosts": ",".join(opts.hosts),
+                                  "prefixes": ",".join(opts.prefixes), "exclude": opts.exclude}))
+
+    def start_next(_: Any = None) -> Any:
+        if pending:
+            crawler, kwargs = pending.pop(0)
+            process.crawl(crawler, **kwargs).addBoth(start_next)
+        return _
+
+    for _ in range(max(1, max_parallel or len(pending))):
+        start_next()
     process.start()
     out = {}
     for run_id, crawler in crawlers:

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,25 @@ class StoreError(Exception):
 
 def _now() -> str:
     return _dt.datetime.now().isoformat(timespec="seconds")
+
+
+def pid_alive(pid: int | None) -> bool:
+    """Whether a process with this id exists (on this machine).
+
+    >>> import os; pid_alive(os.getpid())
+    True
+    """
+    if not pid:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _dumps(v: Any) -> str:
@@ -147,6 +167,15 @@ class Store:
                 pk=("run_id", "fingerprint"),
             )
             db["findings"].create_index(["fingerprint"])
+        self._add_columns("runs", {"pid": int})
+        self._add_columns("pages", {"revalidated": int})
+
+    def _add_columns(self, table: str, columns: dict[str, type]) -> None:
+        """Add columns that newer versions need; stores written by older versions keep working."""
+        have = set(self.db[table].columns_dict)
+        for name, typ in columns.items():
+            if name not in have:
+                self.db[table].add_column(name, typ)
 
     # ------------------------------------------------------------------ runs
     def new_run(
@@ -185,6 +214,29 @@ class Store:
 
     def set_run_status(self, run_id: int, status: str) -> None:
         self.db["runs"].update(run_id, {"status": status})
+
+    def set_run_pid(self, run_id: int, pid: int | None) -> None:
+        """Record which process is crawling the run (a 'running' run whose pid is dead was killed)."""
+        self.db["runs"].update(run_id, {"pid": pid})
+
+    def is_interrupted(self, run: dict[str, Any]) -> bool:
+        """True for a run marked interrupted, or still 'running' while its process is gone."""
+        if run.get("status") == "interrupted":
+            return True
+        return run.get("status") == "running" and not pid_alive(run.get("pid"))
+
+    def resumable_run(self, site: str) -> dict[str, Any] | None:
+        """The latest run of ``site`` if it was interrupted (killed or stopped) and can be resumed."""
+        run = self.latest_run(site)
+        return run if run is not None and self.is_interrupted(run) else None
+
+    def previous_finished_run(self, run_id: int) -> dict[str, Any] | None:
+        """The latest earlier finished run of the same site (its validators make requests conditional)."""
+        cur = self.run(run_id)
+        rows = list(self.db.query(
+            "select * from runs where site = ? and id < ? and status = 'finished' order by id desc limit 1",
+            [cur["site"], run_id]))
+        return self._decode_run(rows[0]) if rows else None
 
     def run(self, run_id: int) -> dict[str, Any]:
         try:
@@ -247,7 +299,9 @@ class Store:
         items: Iterable[tuple[Fetch, PageFacts | None]],
         *,
         links: bool = True,
+        revalidated: Collection[str] = (),
     ) -> None:
+        """Store fetched URLs; URLs in ``revalidated`` answered 304 and carry the previous run's facts."""
         page_rows, link_rows = [], []
         now = _now()
         for fetch, facts in items:
@@ -255,7 +309,7 @@ class Store:
             row["redirects"] = _dumps(row["redirects"])
             row["blocked"] = int(bool(row["blocked"]))
             row.update(run_id=run_id, fetched_at=now, kind=None, title=None, published=None,
-                       column_name=None, facts=None)
+                       column_name=None, facts=None, revalidated=int(fetch.url in revalidated))
             if facts is not None:
                 fd = facts.to_dict()
                 page_links = fd.pop("links")
@@ -291,6 +345,40 @@ class Store:
             self.db["pages"].upsert_all(page_rows, pk=("run_id", "url"))
             if link_rows:
                 self.db["links"].insert_all(link_rows, batch_size=500)
+
+    def validators(self, run_id: int, url: str) -> tuple[str, str, str] | None:
+        """(final URL, ETag, Last-Modified) of a successful GET of ``url`` in the run, if it sent any."""
+        rows = list(self.db.execute(
+            "select coalesce(final_url, url), etag, last_modified from pages where run_id = ? and url = ? "
+            "and method = 'GET' and status between 200 and 299 and error is null "
+            "and (coalesce(etag, '') != '' or coalesce(last_modified, '') != '')", [run_id, url]).fetchall())
+        if not rows:
+            return None
+        final, etag, lm = rows[0]
+        return final, etag or "", lm or ""
+
+    def cached_page(self, run_id: int, url: str) -> tuple[dict[str, Any], PageFacts | None] | None:
+        """The stored fetch row of ``url`` in the run and its facts (links included), for a 304 answer."""
+        row = self.get_fetch(run_id, url)
+        if row is None:
+            return None
+        facts_json = row.pop("facts", None)
+        if not facts_json:
+            return row, None
+        facts = PageFacts.from_dict(json.loads(facts_json))
+        facts.links = [
+            Link(url=r["target"], text=r["text"] or "", kind=r["kind"], context=r["context"] or "other",
+                 tag=r["tag"] or "a")
+            for r in self.db.query("select target, text, kind, context, tag from links where run_id = ? "
+                                   "and source = ? order by rowid", [run_id, url])
+        ]
+        return row, facts
+
+    def iter_resume_rows(self, run_id: int) -> Iterator[tuple[str, int, str | None]]:
+        """(url, depth, facts JSON or None) of every URL the run stored, for resuming it."""
+        for url, depth, facts in self.db.execute(
+                "select url, depth, facts from pages where run_id = ? order by rowid", [run_id]):
+            yield url, int(depth or 0), facts
 
     def fetched_urls(self, run_id: int) -> set[str]:
         return {r["url"] for r in self.db.query("select url from pages where run_id = ?", [run_id])}
