@@ -170,3 +170,17 @@ def test_a_font_size_widget_called_zoom_is_not_the_body():
     )
     f = parse_page(html, URL)
     assert f.body_text.startswith("会议要求各单位认真落实各项部署。")
+
+
+def test_garbage_is_handled_without_internal_errors(caplog):
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="govaudit.extract.page")
+    rnd = random.Random(11)
+    bodies = [bytes(rnd.randrange(256) for _ in range(2000)) for _ in range(20)]
+    bodies += [b"<a href='http://[::1'>x</a>", b"<a href='http://a.gov.cn:99999/'>x</a>", b"<base href='javascript:x'><a href='a'>x</a>",
+               b"<meta charset='x-unknown'><title>t</title>", b"<table><tr><td colspan='abc' rowspan='-3'>x</td></tr></table>",
+               "<div class='TRS_Editor'><table><tr><td rowspan='999999'>甲</td></tr></table></div>".encode()]
+    for body in bodies:
+        extract(body, "http://www.x.gov.cn/a/index.html")
+    assert not [r for r in caplog.records if "could not fully read" in r.getMessage()]

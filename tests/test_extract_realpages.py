@@ -110,6 +110,7 @@ def test_real_page_title_date_and_meta(name: str) -> None:
     if article_title and f.kind == "article":
         a, b = re.sub(r"\s", "", f.title), re.sub(r"\s", "", article_title)
         assert a in b or b in a, (f.title, article_title)
+        assert len(a) >= 0.5 * len(b), (f.title, article_title)  # not a banner or the site name
     for link in f.links:
         assert link.kind in LINK_KINDS and link.context in LINK_CONTEXTS
         if link.kind in ("page", "attachment", "external"):
@@ -276,3 +277,9 @@ def test_breadcrumb_shapes(name: str, crumbs: list[str]) -> None:
     assert [b["text"] for b in f.breadcrumbs] == crumbs
     assert f.breadcrumbs[0]["url"].startswith("http://example.gov.cn/")
     assert any(l.context == "breadcrumb" for l in f.links)
+
+
+def test_title_is_the_heading_shown_not_the_site_banner():
+    f = facts_of("nfra_article_rendered_dom.html")
+    # <title> is the site name; ArticleTitle adds the 文号; the page shows the heading alone
+    assert f.title == "国家金融监督管理总局行政处罚信息公开表"

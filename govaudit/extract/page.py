@@ -1008,16 +1008,24 @@ def _first_kind(meta: dict[str, str], n_rows: int, datastore: bool, has_pager: b
 
 def _article_title(heads: list[tuple[etree._Element, str]], meta_title: str, tprefix: str) -> str:
     """The heading shown on the page that matches ArticleTitle or the <title> prefix."""
+    if meta_title or _SITEISH.search(tprefix):
+        tprefix_ref = ""  # ArticleTitle is the better reference; a site name is none
+    else:
+        tprefix_ref = tprefix
     for _e, t in heads:
-        ref = meta_title if _similar(t, meta_title) else tprefix if _similar(t, tprefix) else ""
+        ref = meta_title if _similar(t, meta_title) else tprefix_ref if _similar(t, tprefix_ref) else ""
         if not ref:
             continue
         # a heading carrying extra words (date line, 'print') yields to the reference;
         # a much shorter one (the site name in a banner) is not the heading
         if len(t) > len(ref) + 2:
             return ref
-        if len(t) >= 0.7 * len(ref):
-            return t
+        if re.sub(r"\s", "", t) == re.sub(r"\s", "", ref):
+            # same words: line breaks inside a heading (<br>) are not spaces a reader sees
+            return min((t, ref), key=lambda x: len(re.findall(r"\s", x)))
+        t2, ref2 = re.sub(r"\s", "", t), re.sub(r"\s", "", ref)
+        if len(t2) >= 0.7 * len(ref2) or (ref2.startswith(t2) and len(t2) >= 0.5 * len(ref2)):
+            return t  # the heading as shown (ArticleTitle may add the 文号 in brackets)
     return meta_title or tprefix or (heads[0][1] if heads else "")
 
 
