@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from .extract.dates import date_from_url, parse_date
 from .models import PageFacts
 
 #: Column classes, in the order a tie between equally long name patterns is settled.
@@ -244,58 +245,22 @@ class _Groups:
 # Dates
 # ---------------------------------------------------------------------------
 
-_URL_DATE_PATTERNS = (
-    re.compile(r"/t(20\d{2})(\d{2})(\d{2})_"),
-    re.compile(r"/art/(20\d{2})/(\d{1,2})/(\d{1,2})/"),
-    re.compile(r"/(20\d{2})-?(\d{2})-?(\d{2})/"),
-    re.compile(r"/(20\d{2})/(\d{1,2})/(\d{1,2})/"),
-)
-
-
 def url_date(url: str) -> str | None:
     """The date a CMS wrote into an article URL, if any.
 
     >>> url_date("http://x.gov.cn/a/202503/t20250310_97791.htm"), url_date("http://x.gov.cn/art/2024/6/9/art_1_2.html")
     ('2025-03-10', '2024-06-09')
     """
-    try:
-        from govaudit.extract.dates import date_from_url  # type: ignore[import-not-found]
-    except ImportError:
-        date_from_url = None
-    if date_from_url is not None:
-        got = date_from_url(url)
-        return got.isoformat()[:10] if got is not None else None
-    for pat in _URL_DATE_PATTERNS:
-        m = pat.search(url)
-        if m:
-            try:
-                return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-            except ValueError:
-                continue
-    return None
-
-
-_FALLBACK_DATE = re.compile(r"(20\d{2}|19\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+    got = date_from_url(url)
+    return got.isoformat() if got is not None else None
 
 
 def parse_list_date(raw: str) -> str | None:
-    """A list row's date text as YYYY-MM-DD (the extractor's parser when present)."""
+    """A list row's date text as YYYY-MM-DD."""
     if not raw or not raw.strip():
         return None
-    try:
-        from govaudit.extract.dates import parse_date  # type: ignore[import-not-found]
-    except ImportError:
-        parse_date = None
-    if parse_date is not None:
-        got = parse_date(raw)
-        return got.isoformat()[:10] if got is not None else None
-    m = _FALLBACK_DATE.search(raw)
-    if not m:
-        return None
-    try:
-        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-    except ValueError:
-        return None
+    got = parse_date(raw)
+    return got.isoformat() if got is not None else None
 
 
 def _iso(value: str | None) -> str | None:

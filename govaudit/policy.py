@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
+from .extract.dates import parse_date as _extract_date
 from .models import Link, PageFacts
 
 # ---------------------------------------------------------------------------
@@ -104,7 +105,6 @@ _INFO_KEYS = {
 }
 
 _PUNCT_RE = re.compile(r"[\s\u3000《》〈〉<>“”\"'‘’「」『』()（）〔〕\[\]［］【】,，.。、:：;；!！?？·\-—_/]+")
-_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
 _URL_DATE_RES = (
     re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_"),
     re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),
@@ -236,15 +236,8 @@ def url_key(url: str) -> str:
 
 def parse_date(text: str | None) -> str | None:
     """YYYY-MM-DD from ``2021-12-31 15:09``, ``2021年12月31日`` … or None."""
-    if not text:
-        return None
-    m = _DATE_RE.search(text)
-    if not m:
-        return None
-    try:
-        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-    except ValueError:
-        return None
+    got = _extract_date(text) if text else None
+    return got.isoformat() if got is not None else None
 
 
 def url_date(url: str) -> str | None:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from ..annual import T2_ROWS, T3_LABELS, AnnualReport, check_arithmetic, parse_html, parse_text, pdf_facts, report_from_facts
 from ..errors import UserError
+from .page import fetch_url
 
-USER_AGENT = "Mozilla/5.0 (compatible; govaudit/0.1)"
 KINDS = (".html", ".htm", ".shtml", ".txt", ".md", ".pdf")
 
 
@@ -38,18 +36,6 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _fetch(url: str, timeout: float) -> tuple[bytes, str, str]:
-    """(body, final URL, content type) of an http(s) URL."""
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only
-            return resp.read(50 * 1024 * 1024), resp.geturl(), resp.headers.get("Content-Type", "")
-    except urllib.error.HTTPError as exc:
-        raise UserError(f"cannot read {url}: HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise UserError(f"cannot read {url}: {getattr(exc, 'reason', exc)}") from None
-
-
 def _decode(body: bytes, charset: str | None = None) -> str:
     try:
         from ..extract.encoding import decode_body
@@ -62,7 +48,7 @@ def _decode(body: bytes, charset: str | None = None) -> str:
 def read_report(target: str, *, url: str | None = None, timeout: float = 20.0) -> AnnualReport:
     """Read one report from a file or an http(s) URL; UserError on bad input."""
     if re.match(r"^https?://", target, re.I):
-        body, final, ctype = _fetch(target, timeout)
+        body, final, ctype = fetch_url(target, timeout=timeout)
         kind = "pdf" if ("pdf" in ctype.lower() or body[:5] == b"%PDF-") else "html"
         src_url = url or final
         charset_m = re.search(r"charset=([\w-]+)", ctype)

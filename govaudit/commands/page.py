@@ -35,20 +35,24 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+def fetch_url(url: str, *, timeout: float = 20.0, limit: int = 50 * 1024 * 1024) -> tuple[bytes, str, str]:
+    """(body, final URL, Content-Type) of one http(s) URL; UserError when it cannot be read."""
+    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only
+            return resp.read(limit), resp.geturl(), resp.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:
+        raise UserError(f"cannot read {url}: HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise UserError(f"cannot read {url}: {getattr(exc, 'reason', exc)}") from None
+
+
 def read_target(target: str, *, url: str | None = None, timeout: float = 20.0) -> tuple[bytes, str, str | None]:
     """(body, url, header charset) of a URL or a saved file."""
     if re.match(r"^https?://", target, re.I):
-        req = urllib.request.Request(target, headers={"User-Agent": USER_AGENT})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only
-                body = resp.read(20 * 1024 * 1024)
-                charset = resp.headers.get_content_charset()
-                return body, resp.geturl(), charset
-        except urllib.error.HTTPError as exc:
-            raise UserError(f"cannot read {target}: HTTP {exc.code} {exc.reason}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise UserError(f"cannot read {target}: {reason}") from None
+        body, final, ctype = fetch_url(target, timeout=timeout)
+        m = re.search(r"charset=([\w-]+)", ctype, re.I)
+        return body, final, (m.group(1) if m else None)
     if "://" in target:
         raise UserError(f"not an http(s) URL or a file: {target!r}")
     path = Path(target)
