@@ -49,8 +49,33 @@ def _make(y: str, m: str, d: str) -> _dt.date | None:
         return None
 
 
+_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DATE_RE = re.compile(
+    r"(?P<y>[〇零○Ｏ一二三四五六七八九]{4})\s*年\s*(?P<m>十[一二]?|[一二三四五六七八九])\s*月\s*"
+    r"(?P<d>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])\s*日"
+)
+
+
+def _cn_number(s: str) -> int:
+    """'二十三' -> 23, '十' -> 10, '九' -> 9."""
+    if "十" not in s:
+        return _CN_DIGIT[s]
+    tens, _, ones = s.partition("十")
+    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+
+
+def _cn_date(m: re.Match[str]) -> _dt.date | None:
+    year = "".join(str(_CN_DIGIT[c]) for c in m.group("y"))
+    return _make(year, str(_cn_number(m.group("m"))), str(_cn_number(m.group("d"))))
+
+
 def find_dates(text: str) -> Iterator[FoundDate]:
-    """Every valid date in ``text``, in order, with its span (time included in raw)."""
+    """Every valid date in ``text``, in order, with its span (time included in raw).
+
+    >>> [f.raw for f in find_dates("成文日期：二〇二四年五月二十日，发布 2024-05-21 10∶08")]
+    ['二〇二四年五月二十日', '2024-05-21 10∶08']
+    """
+    found: list[FoundDate] = []
     for m in DATE_RE.finditer(text):
         d = _make(m.group("y"), m.group("m1") or m.group("m2"), m.group("d1") or m.group("d2"))
         if d is None:
@@ -59,7 +84,14 @@ def find_dates(text: str) -> Iterator[FoundDate]:
         t = TIME_RE.match(text, end)
         if t and int(t.group(1)) < 24 and int(t.group(2)) < 60:
             end = t.end()
-        yield FoundDate(d, m.start(), end, text[m.start():end], bool(t))
+        found.append(FoundDate(d, m.start(), end, text[m.start():end], bool(t)))
+    if "年" in text and any(c in text for c in "〇零○Ｏ"):
+        for m in CN_DATE_RE.finditer(text):
+            d = _cn_date(m)
+            if d is not None:
+                found.append(FoundDate(d, m.start(), m.end(), m.group(0)))
+        found.sort(key=lambda f: f.start)
+    yield from found
 
 
 def parse_date(text: str | None) -> _dt.date | None:
