@@ -119,3 +119,15 @@ def test_utility_classes_are_not_regions_and_link_blocks_with_a_related_title_ar
     f = extract(html.encode(), "http://www.x.gov.cn/t.html")
     ctx = {l.text: l.context for l in f.links}
     assert ctx == {"解读": "body", "甲": "related", "中国政府网": "footer"}
+
+
+def test_redirect_stubs_are_followed():
+    html = '<html><head><meta http-equiv="Refresh" content="0; URL=./xxgk/index.html"></head><body></body></html>'
+    f = extract(html.encode(), "http://www.x.gov.cn/zwgk/")
+    assert [(l.url, l.kind, l.tag) for l in f.links] == [("http://www.x.gov.cn/zwgk/xxgk/index.html", "page", "meta")]
+    stub = "<html><body><script>window.location.href='/col/col123/index.html';</script></body></html>"
+    g = extract(stub.encode(), "http://www.x.gov.cn/zwgk/")
+    assert [(l.url, l.tag) for l in g.links] == [("http://www.x.gov.cn/col/col123/index.html", "script")]
+    # a full page's scripts are not read for locations
+    full = stub.replace("<body>", "<body><div id='zoom'>" + "<p>正文内容。</p>" * 60 + "</div>")
+    assert not [l for l in extract(full.encode(), "http://www.x.gov.cn/zwgk/").links if l.tag == "script"]

@@ -969,6 +969,7 @@ def _fill(facts: PageFacts, root: etree._Element, url: str, internal_hosts: Iter
         for e in root.iter("a", "area", "iframe", "frame", "embed", "video", "source", "audio")
         if (link := _make_link(e, base, hosts, regions)) is not None
     ]
+    facts.links += _redirect_links(root, scripts, base, hosts, len(full_text))
     if kind == "listing":
         facts.list_items = [_item(r.anchor, r.found, base, hosts) for r in main_rows]
         _add_datastore_rows(facts, ds_rows, base, hosts)
@@ -980,6 +981,32 @@ def _fill(facts: PageFacts, root: etree._Element, url: str, internal_hosts: Iter
     facts.record_count = script_records if script_records is not None else text_records
     facts.empty_notice = not facts.list_items and _says_empty(root, regions)
     facts.is_not_found = _not_found(facts, title_tag, full_text, body is not None)
+
+
+_REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\"\s>]+)", re.I)
+_JS_REDIRECT = re.compile(
+    r"(?:window\.|self\.|top\.|document\.)?location(?:\.href)?\s*=\s*['\"]([^'\"]+)['\"]|"
+    r"location\.(?:replace|assign)\(\s*['\"]([^'\"]+)['\"]"
+)
+
+
+def _redirect_links(root: etree._Element, scripts: list[str], base: str, hosts: list[str], text_len: int) -> list[Link]:
+    """Targets of <meta http-equiv=refresh> and, on a near-empty stub page, of a JS location change."""
+    out: list[Link] = []
+    for m in root.iter("meta"):
+        if (m.get("http-equiv") or "").strip().lower() == "refresh":
+            hit = _REFRESH.search(m.get("content") or "")
+            if hit:
+                url, kind = classify_link(hit.group(1), base, hosts)
+                out.append(Link(url=url, kind=kind, context="other", tag="meta", raw=hit.group(1)))
+    if text_len < 200:
+        for js in scripts:
+            for hit in _JS_REDIRECT.finditer(js):
+                raw = hit.group(1) or hit.group(2)
+                url, kind = classify_link(raw, base, hosts)
+                if kind in ("page", "attachment", "external"):
+                    out.append(Link(url=url, kind=kind, context="other", tag="script", raw=raw))
+    return out
 
 
 def _main_rows(groups: list[list[Row]]) -> list[Row]:
