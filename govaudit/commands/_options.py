@@ -45,6 +45,29 @@ def add_report_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--issuer", default="", help="发文机关 printed under the 通报")
     g.add_argument("--recipients", default="", help="主送机关, e.g. 各乡镇人民政府，县政府各部门：")
     g.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    add_output_names(p)
+
+
+def add_output_names(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("output file names (inside --out)")
+    for key, default in (("docx", "通报.docx"), ("html", "通报.html"), ("json", "findings.json"),
+                         ("csv", "findings.csv")):
+        g.add_argument(f"--{key}-name", default=default, metavar="NAME", help=f"default {default}")
+
+
+def output_names(args: Any) -> dict[str, str]:
+    """{"docx": …, "html": …, "json": …, "csv": …} from --docx-name … (plain names, no folders)."""
+    from ..errors import UserError
+
+    names = {}
+    for key in ("docx", "html", "json", "csv"):
+        name = getattr(args, f"{key}_name", None)
+        if not name:
+            continue
+        if "/" in name or "\\" in name or name in (".", ".."):
+            raise UserError(f"bad --{key}-name {name!r}: give a file name, not a path (files go into --out)")
+        names[key] = name
+    return names
 
 
 def add_site_options(p: argparse.ArgumentParser) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from ..audit import SiteSpec, audit_sites
 from ..errors import UserError
 from ._options import (add_crawl_options, add_report_options, add_site_options, crawl_options, load_plan_arg,
-                       print_summary, report_meta)
+                       output_names, print_summary, report_meta)
 
 
 def register(sub: Any) -> None:
@@ -37,7 +37,8 @@ def run(args: Any) -> int:
     plan = load_plan_arg(args.plan)
     spec = SiteSpec(url=args.url, name=args.name, owner=args.owner, owner_type=args.owner_type, unit=args.unit)
     result = audit_sites([spec], db=args.db, out=args.out, as_of=args.as_of, options=crawl_options(args), plan=plan,
-                         template_dir=args.template_dir, report_meta=report_meta(args))
+                         template_dir=args.template_dir, report_meta=report_meta(args),
+                         names=output_names(args))
     print_summary(result, args.out)
     if result.unreachable:
         raise UserError(f"cannot reach the start URL {args.url}: "

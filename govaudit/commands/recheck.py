@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ..audit import recheck
-from ._options import load_plan_arg, print_summary, report_meta
+from ._options import add_output_names, load_plan_arg, output_names, print_summary, report_meta
 
 
 def register(sub: Any) -> None:
@@ -29,11 +29,13 @@ def register(sub: Any) -> None:
     p.add_argument("--title", default=None)
     p.add_argument("--issuer", default="")
     p.add_argument("--recipients", default="")
+    add_output_names(p)
     p.set_defaults(func=run)
 
 
 def run(args: Any) -> int:
     result = recheck(db=args.db, run_id=args.run, out=args.out, as_of=args.as_of, plan=load_plan_arg(args.plan),
-                     template_dir=args.template_dir, report_meta=report_meta(args))
+                     template_dir=args.template_dir, report_meta=report_meta(args),
+                     names=output_names(args))
     print_summary(result, args.out)
     return 0
