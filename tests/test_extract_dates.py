@@ -94,7 +94,8 @@ def test_visible_date_labels(inner: str, visible: str | None, raw: str) -> None:
 
 
 def test_meta_date_is_second_and_url_last():
-    f = parse_page(_page("", meta='<meta name="PubDate" content="2026-06-04 08:00">'), "http://www.x.gov.cn/t20260602_1.html")
+    meta = '<meta name="PubDate" content="2026-06-04 08:00">'
+    f = parse_page(_page("", meta=meta), "http://www.x.gov.cn/t20260602_1.html")
     assert (f.visible_date, f.meta_date, f.url_date) == (None, "2026-06-04", "2026-06-02")
     assert (f.published, f.published_source) == ("2026-06-04", "meta")
 

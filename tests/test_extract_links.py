@@ -20,7 +20,11 @@ BASE = "http://www.x.gov.cn/zwgk/tzgg/t20260715_1.html"
         ("../a/B.DOCX#page=2", "http://www.x.gov.cn/zwgk/a/B.DOCX", "attachment"),
         ("/files/x.wps", "http://www.x.gov.cn/files/x.wps", "attachment"),
         ("/files/x.ofd", "http://www.x.gov.cn/files/x.ofd", "attachment"),
-        ("/module/download/downfile.jsp?classid=0&filename=1.doc", "http://www.x.gov.cn/module/download/downfile.jsp?classid=0&filename=1.doc", "attachment"),
+        (
+            "/module/download/downfile.jsp?classid=0&filename=1.doc",
+            "http://www.x.gov.cn/module/download/downfile.jsp?classid=0&filename=1.doc",
+            "attachment",
+        ),
         ("list.html?page=2#x", "http://www.x.gov.cn/zwgk/tzgg/list.html?page=2", "page"),
         ("  \n/zwgk/index.html\t", "http://www.x.gov.cn/zwgk/index.html", "page"),
         ("//www.x.gov.cn/a.html", "http://www.x.gov.cn/a.html", "page"),

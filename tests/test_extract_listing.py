@@ -120,11 +120,13 @@ def test_query_pager():
 
 def test_dates_written_inside_the_links():
     rows = (
-        '<li><a href="./t20260105_3.html"><span class="tit">关于张三同志任职的通知</span><span class="date">2026-01-05</span></a></li>'
+        '<li><a href="./t20260105_3.html"><span class="tit">关于张三同志任职的通知</span>'
+        '<span class="date">2026-01-05</span></a></li>'
         '<li><a href="./t20251201_2.html">2025年公开招聘拟聘用人员公示 [2025-12-01]</a></li>'
         '<li><a href="./t20251120_1.html"><p>某局2025年度部门预算</p><i>2025.11.20</i></a></li>'
     )
-    f = extract(f'<html><head><meta name="ColumnName" content="人事信息"></head><body><ul class="list">{rows}</ul></body></html>'.encode(), LIST_URL)
+    html = f'<html><head><meta name="ColumnName" content="人事信息"></head><body><ul class="list">{rows}</ul></body></html>'
+    f = extract(html.encode(), LIST_URL)
     assert f.kind == "listing"
     assert [(i.title, i.date) for i in f.list_items] == [
         ("关于张三同志任职的通知", "2026-01-05"),
@@ -145,7 +147,9 @@ def test_js_template_placeholder_is_not_an_empty_notice():
 
 
 def test_article_with_a_related_news_list_stays_an_article():
-    related = "".join(f'<li><a href="/xw/t2026060{i}_{i}.html">相关新闻{i}</a><span>2026-06-0{i}</span></li>' for i in range(1, 9))
+    related = "".join(
+        f'<li><a href="/xw/t2026060{i}_{i}.html">相关新闻{i}</a><span>2026-06-0{i}</span></li>' for i in range(1, 9)
+    )
     html = (
         "<html><head><title>某市召开安全生产工作会议_某市人民政府</title></head><body>"
         "<h1>某市召开安全生产工作会议</h1><div class='info'>发布时间：2026-06-10 09:00</div>"
@@ -161,7 +165,8 @@ def test_article_with_a_related_news_list_stays_an_article():
 
 def test_column_index_pager():
     rows = "".join(f'<li><a href="/xxgk/{i}.shtml">标题{i}</a><span>2026-03-0{i}</span></li>' for i in range(1, 4))
-    html = f'<html><body><ul>{rows}</ul><a href="column-index-2.shtml">下一页</a><a href="column-index-17.shtml">尾页</a></body></html>'
+    pager = '<a href="column-index-2.shtml">下一页</a><a href="column-index-17.shtml">尾页</a>'
+    html = f"<html><body><ul>{rows}</ul>{pager}</body></html>"
     f = extract(html.encode(), "http://www.x.gov.cn/xxgk/column-index-1.shtml")
     assert f.page_count == 17
     assert f.pagination == [
@@ -174,7 +179,8 @@ def test_listing_without_dates_still_lists_its_titles():
     rows = "".join(f'<li><a href="./t2026010{i}_{i}.html">关于某某事项的第{i}号公告全文</a></li>' for i in range(1, 5))
     html = (
         '<html><head><meta name="ColumnName" content="公告公示"></head><body>'
-        '<div class="left"><ul><li><a href="/a/">机构</a></li><li><a href="/b/">职能</a></li><li><a href="/c/">领导</a></li></ul></div>'
+        '<div class="left"><ul><li><a href="/a/">机构</a></li><li><a href="/b/">职能</a></li>'
+        '<li><a href="/c/">领导</a></li></ul></div>'
         f'<div class="right"><ul>{rows}</ul></div></body></html>'
     )
     f = extract(html.encode(), LIST_URL)

@@ -85,14 +85,18 @@ def test_looks_not_found(title: str, text: str, expected: bool) -> None:
 
 
 def test_soft_404_page():
-    html = "<html><head><title>错误提示</title></head><body><div class='err'><h2>抱歉，您访问的页面不存在！</h2><a href='/'>返回首页</a></div></body></html>"
+    html = (
+        "<html><head><title>错误提示</title></head><body><div class='err'>"
+        "<h2>抱歉，您访问的页面不存在！</h2><a href='/'>返回首页</a></div></body></html>"
+    )
     f = parse_page(html, "http://www.x.gov.cn/zwgk/old.html")
     assert f.is_not_found is True
     assert f.kind == "other"
 
 
 def test_other_kind_for_a_plain_page():
-    f = parse_page("<html><head><title>网站地图</title></head><body><a href='/a'>甲</a><a href='/b'>乙</a></body></html>", "http://www.x.gov.cn/map.html")
+    html = "<html><head><title>网站地图</title></head><body><a href='/a'>甲</a><a href='/b'>乙</a></body></html>"
+    f = parse_page(html, "http://www.x.gov.cn/map.html")
     assert f.kind == "other"
     assert f.title == "网站地图"
 
@@ -178,9 +182,14 @@ def test_garbage_is_handled_without_internal_errors(caplog):
     caplog.set_level(logging.WARNING, logger="govaudit.extract.page")
     rnd = random.Random(11)
     bodies = [bytes(rnd.randrange(256) for _ in range(2000)) for _ in range(20)]
-    bodies += [b"<a href='http://[::1'>x</a>", b"<a href='http://a.gov.cn:99999/'>x</a>", b"<base href='javascript:x'><a href='a'>x</a>",
-               b"<meta charset='x-unknown'><title>t</title>", b"<table><tr><td colspan='abc' rowspan='-3'>x</td></tr></table>",
-               "<div class='TRS_Editor'><table><tr><td rowspan='999999'>甲</td></tr></table></div>".encode()]
+    bodies += [
+        b"<a href='http://[::1'>x</a>",
+        b"<a href='http://a.gov.cn:99999/'>x</a>",
+        b"<base href='javascript:x'><a href='a'>x</a>",
+        b"<meta charset='x-unknown'><title>t</title>",
+        b"<table><tr><td colspan='abc' rowspan='-3'>x</td></tr></table>",
+        "<div class='TRS_Editor'><table><tr><td rowspan='999999'>甲</td></tr></table></div>".encode(),
+    ]
     for body in bodies:
         extract(body, "http://www.x.gov.cn/a/index.html")
     assert not [r for r in caplog.records if "could not fully read" in r.getMessage()]

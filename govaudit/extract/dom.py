@@ -53,7 +53,9 @@ def attr_str(e: etree._Element) -> str:
     return f"{c or ''} {i or ''}".lower()
 
 
-def _walk(root: etree._Element, skip: Callable[[etree._Element], bool] | None, mark: etree._Element | None) -> Iterator[str]:
+def _walk(
+    root: etree._Element, skip: Callable[[etree._Element], bool] | None, mark: etree._Element | None
+) -> Iterator[str]:
     """Yield text pieces of ``root`` with '\\n' around block elements (no recursion limit)."""
     stack: list[tuple[etree._Element, bool]] = [(root, False)]
     while stack:

@@ -79,7 +79,10 @@ def split_title(title: str, site_name: str = "") -> str:
         if site_name and t.endswith(site_name) and t != site_name:
             return t[: -len(site_name)].rstrip(" _-|—")
         return t
-    keep = [p for p in parts if p != site_name and not (site_name and site_name.startswith(p)) and not _SITEISH.search(p)]
+    keep = [
+        p for p in parts
+        if p != site_name and not (site_name and site_name.startswith(p)) and not _SITEISH.search(p)
+    ]
     if keep:
         return keep[0]
     return parts[0]
@@ -95,20 +98,24 @@ def _similar(a: str, b: str) -> bool:
     return len(short) >= 6 and (long_.startswith(short) or long_.endswith(short) or short in long_)
 
 
+_NOT_HEADING_CONTEXTS = ("nav", "footer", "related", "list", "breadcrumb")
+_NOT_HEADING_TAGS = ("meta", "title", "body", "html", "a", "img", "input")
+
+
 def heading_candidates(root: etree._Element, regions: Regions) -> list[tuple[etree._Element, str]]:
     out: list[tuple[etree._Element, str]] = []
     seen: set[str] = set()
 
     def add(e: etree._Element) -> None:
         t = text_of(e)
-        if 2 <= len(t) <= 200 and t not in seen and regions.context(e) not in ("nav", "footer", "related", "list", "breadcrumb"):
+        if 2 <= len(t) <= 200 and t not in seen and regions.context(e) not in _NOT_HEADING_CONTEXTS:
             seen.add(t)
             out.append((e, t))
 
     for e in root.iter("h1"):
         add(e)
     for e in root.iter():
-        if is_el(e) and e.tag not in ("meta", "title", "body", "html", "a", "img", "input") and _TITLE_ATTR.search(attr_str(e)):
+        if is_el(e) and e.tag not in _NOT_HEADING_TAGS and _TITLE_ATTR.search(attr_str(e)):
             add(e)
     for e in root.iter("h2", "h3"):
         add(e)
@@ -442,7 +449,8 @@ def find_js_boxes(root: etree._Element, scripts: list[str], base_url: str) -> li
                 href = sub.get("href")
                 if href is not None:
                     _, kind = classify_link(href, base_url, None)
-                    if kind in ("page", "attachment", "external") and norm(text_of(sub)) not in ("更多", "more", "MORE", "更多>>"):
+                    more = norm(text_of(sub)).lower() in ("更多", "more", "更多>>", "more>>")
+                    if kind in ("page", "attachment", "external") and not more:
                         real_links += 1
         rest = text_of(e).replace(label, "", 1).strip()
         if real_links == 0 and (template or lists) and len(rest) <= 20 and label not in out:

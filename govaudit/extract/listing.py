@@ -157,7 +157,9 @@ def find_undated_rows(links: Iterable[etree._Element], keep: Callable[[etree._El
             if row is None or row.tag in ("li", "tr", "dd", "dt", "p", "div"):
                 break
             row = row.getparent()
-        if row is None or row.tag not in ("li", "tr", "dd", "dt", "p", "div") or row in seen or _more_links_than(row, 2):
+        if row is None or row.tag not in ("li", "tr", "dd", "dt", "p", "div") or row in seen:
+            continue
+        if _more_links_than(row, 2):
             continue
         seen.add(row)
         parent = row.getparent()

@@ -199,7 +199,10 @@ def _fill(facts: PageFacts, root: etree._Element, url: str, internal_hosts: Iter
     body = find_body(root, skip=lambda e: plain.context(e) in ("nav", "footer", "breadcrumb", "related"))
     anchors = [a for a in root.iter("a", "area") if a.get("href") is not None]
     pre = Regions(body, set())
-    main_rows = _main_rows(find_rows(anchors, lambda a: pre.context(a) not in ("nav", "footer", "breadcrumb", "related")))
+    def in_main(a: etree._Element) -> bool:
+        return pre.context(a) not in ("nav", "footer", "breadcrumb", "related")
+
+    main_rows = _main_rows(find_rows(anchors, in_main))
     title_tag = next((text_of(t) for t in root.iter("title")), "")
 
     script_pages, script_count, script_records = pager_from_scripts(scripts, url)
@@ -209,7 +212,7 @@ def _fill(facts: PageFacts, root: etree._Element, url: str, internal_hosts: Iter
     kind = _first_kind(meta, len(main_rows), bool(ds_rows), has_pager, body_strong)
     if kind == "listing" and not main_rows and not ds_rows:
         # a column that shows titles without dates
-        main_rows = find_undated_rows(anchors, lambda a: pre.context(a) not in ("nav", "footer", "breadcrumb", "related"))
+        main_rows = find_undated_rows(anchors, in_main)
 
     regions = Regions(body, {r.element for r in main_rows} if kind == "listing" else set())
     facts.breadcrumbs = read_breadcrumbs(root, regions, base)
@@ -228,7 +231,9 @@ def _fill(facts: PageFacts, root: etree._Element, url: str, internal_hosts: Iter
     facts.title = (facts.column or tprefix or article_title) if kind == "listing" else (article_title or tprefix)
 
     if body is not None:
-        facts.body_text = lines_of(body, skip=lambda e: regions.own(e) in ("nav", "footer", "breadcrumb"), only_marked=True)
+        facts.body_text = lines_of(
+            body, skip=lambda e: regions.own(e) in ("nav", "footer", "breadcrumb"), only_marked=True
+        )
         facts.headings = body_headings(body, facts.body_text)
         facts.tables = body_tables(body)
     facts.info_table = read_info_table(root)

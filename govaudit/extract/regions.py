@@ -30,16 +30,19 @@ RELATED_WORDS = (
     "关联政策", "相关政策", "关联文件", "关联阅读", "相关稿件", "相关信息", "相关文章", "文件解读", "图片解读", "视频解读",
 )
 _FOOTER_TOKEN = re.compile(
-    r"^(?:foot|footer|bottom|copyright|banquan|bq|db|site-?info|gb-footer)(?:$|[_\-\d]|box|wrap|er)|[_\-](?:footer|foot)$"
+    r"^(?:foot|footer|bottom|copyright|banquan|bq|db|site-?info|gb-footer)(?:$|[_\-\d]|box|wrap|er)"
+    r"|[_\-](?:footer|foot)$"
 )
 # friendly-link blocks (政府网站/友情链接) sit above the footer on nearly every site
 _LINKS_TOKEN = re.compile(
-    r"^(?:yqlj|wzlj|zflj|friend\w*|out_?links?|g_links\w*|m_links\w*|linktab|link-tab|links?(?:[_-]\w+)?|\w*[_-]links?)$"
+    r"^(?:yqlj|wzlj|zflj|friend\w*|out_?links?|g_links\w*|m_links\w*|linktab|link-tab"
+    r"|links?(?:[_-]\w+)?|\w*[_-]links?)$"
 )
 # CSS utility classes that look like region names
 _UTILITY_TOKEN = re.compile(r"^(?:position-\w+|top-?\d+|bottom-?\d+|mt-?\d+|mb-?\d+|(?:margin|padding)-\w+)$")
 _NAV_TOKEN = re.compile(
-    r"^(?:nav|menu|header|topbar|top|banner|daohang|dh|sitemap|toolbar|mainnav|subnav|topnav|navbar|head-nav|headnav)(?:$|[_\-\d]|s$|bar|box|wrap|list|nav|menu)"
+    r"^(?:nav|menu|header|topbar|top|banner|daohang|dh|sitemap|toolbar|mainnav|subnav|topnav|navbar|head-nav|headnav)"
+    r"(?:$|[_\-\d]|s$|bar|box|wrap|list|nav|menu)"
     r"|[_\-](?:nav|navs|menu|menus|navbar|daohang)$|^\w*(?:nav|menu)$"
 )
 
@@ -67,7 +70,8 @@ def own_region(e: etree._Element) -> str | None:
             return "breadcrumb" if _crumb_like(e) else "nav"
     if tag in ("div", "p", "td", "span") and _crumb_like(e):
         return "breadcrumb"
-    if tag in ("ul", "ol") and len(e) and is_el(e[0]) and norm(e[0].text).startswith(BREAD_TEXT) and len(text_of(e)) <= 300:
+    first = e[0] if tag in ("ul", "ol") and len(e) and is_el(e[0]) else None
+    if first is not None and norm(first.text).startswith(BREAD_TEXT) and len(text_of(e)) <= 300:
         return "breadcrumb"  # <ul><li>当前位置：<a>首页</a></li><li><a>政务信息</a></li></ul>
     if tag in ("div", "p", "td", "dl", "ul", "li", "section", "span"):
         own = norm(e.text)[:12]
@@ -216,7 +220,9 @@ def _zjeg_container(begin: etree._Comment) -> etree._Element | None:
         if isinstance(node, etree._Comment) and "ZJEG_RSS.content.end" in (node.text or ""):
             end = node
             break
-        hit = next((c for c in node.iter(etree.Comment) if "ZJEG_RSS.content.end" in (c.text or "")), None) if is_el(node) else None
+        hit = None
+        if is_el(node):
+            hit = next((c for c in node.iter(etree.Comment) if "ZJEG_RSS.content.end" in (c.text or "")), None)
         if hit is not None:
             end = hit
             break
