@@ -2,6 +2,11 @@
 
 Pure functions, no network.  ``extract`` decodes and parses; it never raises.
 
+Modules: ``encoding`` (BOM, declared charsets, plausibility), ``dates`` (date formats,
+URL dates), ``links`` (link kinds), ``regions`` (nav/breadcrumb/related/footer/body),
+``fields`` (meta, title, visible date, info table, 文号, footer, JS boxes), ``listing``
+(rows, pagers, totals), ``page`` (assembly, soft 404), ``dom`` (lxml text helpers).
+
 >>> f = extract("<title>通知</title><h1>通知</h1>".encode("gbk"), "http://x.gov.cn/a.html", header_charset="gbk")
 >>> f.title, f.charset
 ('通知', 'gb18030')
