@@ -34,8 +34,12 @@ class StorePipeline:
         self.run_id: int | None = None
         self.owns_run = False
         self.buffer: list[tuple[Fetch, PageFacts | None]] = []
+        self.buffer_revalidated: set[str] = set()
         self.last_flush = time.monotonic()
-        self.counts = {"pages": 0, "checked": 0, "bytes": 0, "errors": 0}
+        self.counts = {"pages": 0, "checked": 0, "bytes": 0, "errors": 0, "requests_304": 0}
+        self.before: dict[str, Any] = {}  # stats of the interrupted part of a resumed run
+        self.opened = time.monotonic()
+        self._timer: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
@@ -56,6 +60,52 @@ class StorePipeline:
                                              settings={"source": "scrapy crawl"})
             spider.run_id = self.run_id
             self.owns_run = True
+        if self.crawler.settings.getbool("GOVAUDIT_RESUME"):
+            self._load_resumed_counts()
+        from twisted.internet import task
+
+        # a crawl waiting on slow answers still commits what it has: a kill loses at most this much
+        self._timer = task.LoopingCall(self._tick)
+        self._timer.start(max(0.2, self.flush_seconds), now=False)
+
+    def _load_resumed_counts(self) -> None:
+        """A resumed run goes on counting from what its interrupted part stored."""
+        assert self.store is not None and self.run_id is not None
+        self.before = dict(self.store.run(self.run_id).get("stats") or {})
+        row = next(iter(self.store.db.execute(
+            "select sum(role = 'page'), sum(role != 'page'), coalesce(sum(length), 0), "
+            "sum(error is not null or status >= 400), coalesce(sum(revalidated), 0) from pages where run_id = ?",
+            [self.run_id]).fetchall()))
+        pages, checked, length, errors, revalidated = (int(x or 0) for x in row)
+        self.counts.update(pages=pages, checked=checked, errors=errors, requests_304=revalidated)
+        self.before.setdefault("bytes_received", length)
+
+    def _tick(self) -> None:
+        try:
+            self.flush()
+            self._snapshot()
+        except Exception:  # never let a busy database stop the crawl; the next tick retries
+            logger.exception("could not write to the store")
+
+    def _snapshot(self) -> None:
+        """Running stats in the store (seen by reports of a killed run and by a resume)."""
+        if self.store is not None and self.run_id is not None:
+            self.store.update_run_stats(self.run_id, self._stats())
+
+    def _stats(self, reason: str | None = None) -> dict[str, Any]:
+        stats = dict(self.crawler.stats.get_stats()) if self.crawler.stats else {}
+        bytes_now = int(stats.get("downloader/response_bytes", 0))
+        return {
+            "pages": self.counts["pages"],
+            "urls_checked": self.counts["pages"] + self.counts["checked"],
+            "bytes_received": bytes_now + int(self.before.get("bytes_received", 0) or 0),
+            "requests": int(stats.get("downloader/request_count", 0)) + int(self.before.get("requests", 0) or 0),
+            "requests_304": self.counts["requests_304"],
+            "errors": self.counts["errors"],
+            "seconds": round(time.monotonic() - self.opened + float(self.before.get("seconds", 0) or 0), 2),
+            "resumed": bool(self.before) or bool(self.crawler.settings.getbool("GOVAUDIT_RESUME")),
+            **({"finish_reason": reason} if reason else {}),
+        }
 
     def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
         assert self.store is not None and self.run_id is not None
@@ -69,17 +119,23 @@ class StorePipeline:
         if fetch.error or (fetch.status or 0) >= 400:
             self.counts["errors"] += 1
         self.buffer.append((fetch, item.get("facts")))
+        if item.get("revalidated"):
+            self.buffer_revalidated.add(fetch.url)
+            self.counts["requests_304"] += 1
         if len(self.buffer) >= self.batch or time.monotonic() - self.last_flush >= self.flush_seconds:
             self.flush()
         return item
 
     def flush(self) -> None:
         if self.buffer and self.store is not None and self.run_id is not None:
-            self.store.save_fetches(self.run_id, self.buffer)
+            self.store.save_fetches(self.run_id, self.buffer, revalidated=self.buffer_revalidated)
             self.buffer = []
+            self.buffer_revalidated = set()
         self.last_flush = time.monotonic()
 
     def close_spider(self, spider: Any = None) -> None:
+        if self._timer is not None and self._timer.running:
+            self._timer.stop()
         self.flush()
 
     def spider_closed(self, spider: Any = None, reason: str = "") -> None:
@@ -91,12 +147,8 @@ class StorePipeline:
         stats.setdefault("finish_reason", reason)
         run = self.store.run(self.run_id)
         merged = dict(run.get("stats") or {})
+        merged.update(self._stats())
         merged.update({
-            "pages": self.counts["pages"],
-            "urls_checked": self.counts["pages"] + self.counts["checked"],
-            "bytes_received": int(stats.get("downloader/response_bytes", self.counts["bytes"])),
-            "requests": int(stats.get("downloader/request_count", 0)),
-            "errors": self.counts["errors"],
             "finish_reason": stats.get("finish_reason"),
             "traps_refused": sum(v for k, v in stats.items() if k.startswith("trap/refused/")),
             "head_fallbacks": int(stats.get("govaudit/head_fallback", 0)),

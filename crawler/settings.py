@@ -61,11 +61,18 @@ GOVAUDIT_SEEN_CLASS = "crawler.frontier.MemorySeen"  # which URLs are claimed (s
 # Store ----------------------------------------------------------------------
 GOVAUDIT_DB = "govaudit.db"
 GOVAUDIT_STORE_BATCH = 50  # items per write; each write is committed at once
-GOVAUDIT_STORE_FLUSH_SECONDS = 2.0
+GOVAUDIT_STORE_FLUSH_SECONDS = 1.0  # also on a timer: a killed crawl loses at most this much
+
+# Scheduled re-audits ----------------------------------------------------------
+GOVAUDIT_CONDITIONAL = True  # If-None-Match / If-Modified-Since from the previous finished run (--full: off)
+GOVAUDIT_RESUME = False  # continue the run's stored crawl (--resume)
+GOVAUDIT_PROGRESS = True  # live line per site on a terminal; a summary log line every interval otherwise
+GOVAUDIT_PROGRESS_INTERVAL = 60.0  # seconds between progress log lines when not on a terminal
 
 DOWNLOADER_MIDDLEWARES = {
     # process_response runs from high to low: ours sees 429/503 before Scrapy's RetryMiddleware (550)
     "crawler.middlewares.RetryAfterMiddleware": 560,
+    "crawler.conditional.ConditionalRequestsMiddleware": 590,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.TrapGuardMiddleware": 850,
@@ -76,6 +83,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "crawler.extensions.HeadersOnly": 100,
+    "crawler.progress.Progress": 200,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

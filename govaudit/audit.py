@@ -187,6 +187,8 @@ def audit_sites(
         if s.hosts or s.prefixes:
             opts = CrawlOptions(**{**opts.to_dict(), "hosts": opts.hosts + s.hosts,
                                    "prefixes": opts.prefixes + s.prefixes})
+        label = {"GOVAUDIT_SITE_LABEL": s.name or s.url}
+        opts = CrawlOptions(**{**opts.to_dict(), "extra_settings": {**opts.extra_settings, **label}})
         previous = store.resumable_run(s.url) if resume else None
         if previous is not None:
             run_id = int(previous["id"])

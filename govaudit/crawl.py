@@ -40,6 +40,7 @@ class CrawlOptions:
     log_level: str = "WARNING"
     log_file: str | None = None
     extra_settings: dict[str, Any] = field(default_factory=dict)
+    conditional: bool = True  # If-None-Match / If-Modified-Since from the site's previous finished run
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,6 +64,7 @@ class CrawlOptions:
             "GOVAUDIT_CHECK_EXTERNAL": self.check_external,
             "RETRY_TIMES": self.retries,
             "LOG_LEVEL": self.log_level,
+            "GOVAUDIT_CONDITIONAL": self.conditional,
         }
         if self.delay <= 0:
             over["DOWNLOAD_DELAY_JITTER"] = 0

@@ -134,6 +134,8 @@ class GovauditSpider(scrapy.Spider):
         spider.report_maxsize = s.getint("GOVAUDIT_ANNUAL_REPORT_MAXSIZE", 30 * 1024 * 1024)
         seen_cls = load_object(s.get("GOVAUDIT_SEEN_CLASS", "crawler.frontier.MemorySeen"))
         spider.seen = seen_cls.from_crawler(crawler, spider)
+        spider.resume = s.getbool("GOVAUDIT_RESUME")
+        spider.db_path = s.get("GOVAUDIT_DB", "govaudit.db")
         return spider
 
     def in_scope(self, url: str) -> bool:
@@ -148,12 +150,59 @@ class GovauditSpider(scrapy.Spider):
             self.traps.append((url, reason))
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if getattr(self, "resume", False) and self.run_id is not None:
+            for req in self._resume_requests():
+                yield req
+            return
         if self.soft404_probe:
             for host in sorted(self.scope_hosts):
                 yield self._probe_request(self.start_url if _host(self.start_url) == host else f"http://{host}/")
         req = self._page_request(self.start_url, depth=0, referer=None)
         if req is not None:
             yield req
+
+    def _resume_requests(self) -> Iterator[scrapy.Request]:
+        """Continue an interrupted run: claim what it stored, request what its stored pages led to."""
+        import json
+
+        from govaudit.store import Store
+
+        store = Store(self.db_path)
+        assert self.run_id is not None
+        sources: list[tuple[str, str, int, list[str]]] = []
+        done = 0
+        for url, role, final_url, depth, facts_json in store.db.execute(
+                "select url, role, coalesce(final_url, url), depth, facts from pages where run_id = ? order by rowid",
+                [self.run_id]).fetchall():
+            self.seen.add(canonical_url(url))
+            self.urls_scheduled += 1
+            done += 1
+            if role == "page":
+                self.pages_scheduled += 1
+            if facts_json and role == "page":
+                pagination = json.loads(facts_json).get("pagination") or []
+                sources.append((url, final_url, int(depth or 0), list(pagination)))
+        probed = set(store.probes(self.run_id))
+        logger.info("resuming run %s: %d URLs already stored", self.run_id, done)
+        self.crawler.stats.set_value("govaudit/resumed_urls", done)
+        if self.soft404_probe:
+            for host in sorted(self.scope_hosts - probed):
+                yield self._probe_request(self.start_url if _host(self.start_url) == host else f"http://{host}/")
+        req = self._page_request(self.start_url, depth=0, referer=None)
+        if req is not None:
+            yield req
+        for url, final_url, depth, pagination in sources:
+            for page_url in pagination:
+                if self.in_scope(page_url):
+                    req = self._page_request(page_url, depth=depth, referer=final_url, pagination=True, priority=1)
+                    if req is not None:
+                        yield req
+            for target, kind, text in store.db.execute(
+                    "select target, kind, text from links where run_id = ? and source = ? order by rowid",
+                    [self.run_id, url]).fetchall():
+                req = self._request_for_link(target, kind, text or "", depth=depth + 1, referer=final_url)
+                if req is not None:
+                    yield req
 
     # ------------------------------------------------------------------ requests
     def _claim(self, url: str) -> str | None:
@@ -244,7 +293,27 @@ class GovauditSpider(scrapy.Spider):
                                     b"\xff\xfe", b"\xfe\xff"))
         return False
 
+    def _revalidated_fetch(self, response: Response, row: dict[str, Any], *, role: str) -> Fetch:
+        """The previous run's fetch of a URL that answered 304: same page, this request's depth and timing."""
+        meta = response.meta
+        etag = response.headers.get(b"ETag", b"").decode("latin-1", "replace") or row.get("etag") or ""
+        return Fetch(
+            url=meta.get("govaudit_url") or response.url, role=role, final_url=row.get("final_url"),
+            redirects=list(row.get("redirects") or []), status=row.get("status"), method=row.get("method") or "GET",
+            content_type=row.get("content_type") or "", length=row.get("length"),
+            elapsed=meta.get("download_latency"), etag=etag, last_modified=row.get("last_modified") or "",
+            blocked=bool(row.get("blocked")), depth=int(meta.get("depth", 0)), referer=meta.get("govaudit_referer"),
+        )
+
     def parse(self, response: Response) -> Iterator[Any]:
+        cached = response.meta.get("govaudit_cached") if response.status == 304 else None
+        if cached is not None:  # unchanged since the previous run: its stored facts stand
+            row, facts = cached
+            fetch = self._revalidated_fetch(response, row, role="page")
+            yield {"type": "fetch", "fetch": fetch, "facts": facts, "revalidated": True}
+            if facts is not None and not fetch.blocked:
+                yield from self._follow(facts, fetch.depth, fetch.final_url or fetch.url)
+            return
         fetch = self._fetch(response, role="page")
         facts: PageFacts | None = None
         if response.status < 400 and self._is_html(response) and self.in_scope(response.url):
@@ -260,14 +329,17 @@ class GovauditSpider(scrapy.Spider):
         yield {"type": "fetch", "fetch": fetch, "facts": facts}
         if facts is None or fetch.blocked:
             return
-        depth = fetch.depth
+        yield from self._follow(facts, fetch.depth, response.url)
+
+    def _follow(self, facts: PageFacts, depth: int, referer: str) -> Iterator[scrapy.Request]:
+        """Requests for a page's pagination and links (those not claimed yet)."""
         for page_url in facts.pagination:
             if self.in_scope(page_url):
-                req = self._page_request(page_url, depth=depth, referer=response.url, pagination=True, priority=1)
+                req = self._page_request(page_url, depth=depth, referer=referer, pagination=True, priority=1)
                 if req is not None:
                     yield req
         for link in facts.links:
-            req = self._request_for_link(link.url, link.kind, link.text, depth=depth + 1, referer=response.url)
+            req = self._request_for_link(link.url, link.kind, link.text, depth=depth + 1, referer=referer)
             if req is not None:
                 yield req
 
@@ -309,6 +381,12 @@ class GovauditSpider(scrapy.Spider):
             retry.meta["govaudit_fallback"] = f"HEAD {response.status}"
             self.crawler.stats.inc_value("govaudit/head_fallback")
             yield retry
+            return
+        cached = response.meta.get("govaudit_cached") if response.status == 304 else None
+        if cached is not None:
+            row, facts = cached
+            yield {"type": "fetch", "fetch": self._revalidated_fetch(response, row, role="check"), "facts": facts,
+                   "revalidated": True}
             return
         fetch = self._fetch(response, role="check")
         if response.meta.get("govaudit_fallback"):

@@ -31,6 +31,9 @@ def add_crawl_options(p: argparse.ArgumentParser, *, delay: float = 0.5, concurr
     g.add_argument("--no-external", action="store_true", help="do not check links to other hosts")
     g.add_argument("--user-agent", default=None, help="User-Agent header to send")
     g.add_argument("--log-file", default=None, metavar="FILE", help="write the crawl log to FILE")
+    g.add_argument("--full", action="store_true",
+                   help="download every page again (default: conditional requests against the site's previous "
+                        "finished run; unchanged pages answer 304 and their stored facts are reused)")
 
 
 def add_report_options(p: argparse.ArgumentParser) -> None:
@@ -96,6 +99,7 @@ def crawl_options(args: Any) -> CrawlOptions:
         user_agent=args.user_agent,
         log_level="INFO" if getattr(args, "verbose", 0) else "WARNING",
         log_file=args.log_file,
+        conditional=not getattr(args, "full", False),
     )
 
 

@@ -27,6 +27,8 @@ def register(sub: Any) -> None:
     )
     p.add_argument("url", help="entry URL of the 专栏 (http or https)")
     p.add_argument("--out", default="govaudit-report", metavar="DIR", help="output folder (default ./govaudit-report)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the site's interrupted run (stopped or killed) instead of starting again")
     add_report_options(p)
     add_site_options(p)
     add_crawl_options(p)
@@ -38,7 +40,7 @@ def run(args: Any) -> int:
     spec = SiteSpec(url=args.url, name=args.name, owner=args.owner, owner_type=args.owner_type, unit=args.unit)
     result = audit_sites([spec], db=args.db, out=args.out, as_of=args.as_of, options=crawl_options(args), plan=plan,
                          template_dir=args.template_dir, report_meta=report_meta(args),
-                         names=output_names(args))
+                         names=output_names(args), resume=args.resume)
     print_summary(result, args.out)
     if result.unreachable:
         raise UserError(f"cannot reach the start URL {args.url}: "
