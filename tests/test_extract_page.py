@@ -193,3 +193,14 @@ def test_garbage_is_handled_without_internal_errors(caplog):
     for body in bodies:
         extract(body, "http://www.x.gov.cn/a/index.html")
     assert not [r for r in caplog.records if "could not fully read" in r.getMessage()]
+
+
+def test_soft_404_inside_the_full_site_template():
+    nav = "".join(f"<li><a href='/c{i}/'>栏目{i}</a></li>" for i in range(80))
+    html = (
+        f"<html><head><title>某市人民政府</title></head><body><div class='nav'><ul>{nav}</ul></div>"
+        "<div class='main'><div class='tip'>抱歉，您访问的页面不存在或已被删除！</div></div>"
+        "<div class='footer'>主办单位：某市人民政府办公室 网站标识码：4418000001</div></body></html>"
+    )
+    f = parse_page(html, "http://www.x.gov.cn/zwgk/old.html")
+    assert f.is_not_found is True

@@ -258,7 +258,7 @@ def _fill(facts: PageFacts, root: etree._Element, url: str, internal_hosts: Iter
     facts.page_count = script_count or link_count or text_pages
     facts.record_count = script_records if script_records is not None else text_records
     facts.empty_notice = not facts.list_items and _says_empty(root, regions)
-    facts.is_not_found = _not_found(facts, title_tag, full_text, body is not None)
+    facts.is_not_found = _not_found(facts, root, regions, title_tag, full_text, body is not None)
 
 
 _REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\"\s>]+)", re.I)
@@ -378,12 +378,24 @@ def _says_empty(root: etree._Element, regions: Regions) -> bool:
     return False
 
 
-def _not_found(facts: PageFacts, title_tag: str, full_text: str, has_body: bool) -> bool:
+def _not_found(
+    facts: PageFacts, root: etree._Element, regions: Regions, title_tag: str, full_text: str, has_body: bool
+) -> bool:
     if facts.kind == "article" and facts.meta.get("ArticleTitle"):
         return looks_not_found(title_tag, "")  # a real article: only its title can say so
-    return looks_not_found(title_tag, (facts.body_text if has_body else "") or full_text[:2000])
-
-
+    if looks_not_found(title_tag, (facts.body_text if has_body else "") or full_text[:2000]):
+        return True
+    if facts.kind == "article" or facts.list_items:
+        return False
+    # the site template around a short message: '抱歉，您访问的页面不存在！'
+    for e in root.iter():
+        if not is_el(e) or e.tag in ("script", "style", "title", "option", "a"):
+            continue
+        t = norm(e.text)
+        if t and len(t) <= 60 and _NOT_FOUND_BODY.search(t):
+            if regions.context(e) not in ("nav", "footer") and not _templated(e):
+                return True
+    return False
 
 
 def _templated(e: etree._Element) -> bool:
