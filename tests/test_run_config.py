@@ -99,6 +99,7 @@ def test_run_with_a_broken_entry_audits_the_other_sites_and_exits_partial(tmp_pa
         assert own["stats"]["pages"] >= 2
     log = (tmp_path / "county.log").read_text(encoding="utf-8")
     assert "坏的" in log and "甲局: ok" in log
+    assert "progress 乙局" in log  # under cron the progress goes to the log, line by line
     assert not (tmp_path / "county.db.lock").exists()
 
 
