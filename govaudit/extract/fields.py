@@ -173,11 +173,21 @@ def _short_dated_lines(text: str) -> Iterable[tuple[int, FoundDate]]:
         pos += len(line) + 1
 
 
+def page_text(root: etree._Element, regions: Regions, body: etree._Element | None) -> str:
+    """The page's text without nav, footer, breadcrumb, related blocks and list rows, as lines;
+    the body container's text sits between '\\x01' and '\\x02'."""
+    return lines_of(root, skip=regions.boilerplate, mark=body)
+
+
 def visible_date(
-    root: etree._Element, regions: Regions, body: etree._Element | None, title: str
+    root: etree._Element, regions: Regions, body: etree._Element | None, title: str, text: str | None = None
 ) -> FoundDate | None:
-    """The publish date a reader sees on the page (not from nav, footer or related lists)."""
-    text = lines_of(root, skip=regions.boilerplate, mark=body)
+    """The publish date a reader sees on the page (not from nav, footer or related lists).
+
+    ``text`` is :func:`page_text` when the caller has it already.
+    """
+    if text is None:
+        text = page_text(root, regions, body)
     i1, i2 = text.find("\x01"), text.find("\x02")
     if i1 >= 0 and i2 > i1:
         outside, inside = text[:i1] + "\n" + text[i2 + 1:], text[i1 + 1: i2]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from typing import Iterable
 from urllib.parse import urljoin
 
@@ -39,6 +40,7 @@ from .fields import (
     read_footer,
     read_info_table,
     read_meta,
+    page_text,
     split_title,
     visible_date,
 )
@@ -121,14 +123,27 @@ def _mostly_not_found(part: str) -> bool:
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
+_PARSERS = threading.local()  # lxml parsers must not be shared between threads
+
+
+def _parser() -> etree.HTMLParser:
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = etree.HTMLParser(remove_comments=False, remove_pis=True)
+    return parser
+
+
 def _parse_tree(html: str) -> etree._Element | None:
     html = html.replace("\x00", "")
     html = _XML_DECL.sub("", html, count=1)
     if not html.strip():
         return None
+    # plain lxml elements (not lxml.html proxies): the same tree, walked about twice as fast
     try:
-        root = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(html, _parser())
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None:
         try:
             root = lxml.html.fragment_fromstring(html, create_parent="div")
         except (etree.ParserError, ValueError):
@@ -220,7 +235,8 @@ def _fill(facts: PageFacts, root: etree._Element, url: str, internal_hosts: Iter
     tprefix = split_title(title_tag, facts.site_name)
     article_title = _article_title(heads, meta.get("ArticleTitle", ""), tprefix)
 
-    vd = visible_date(root, regions, body, article_title)
+    text = page_text(root, regions, body)
+    vd = visible_date(root, regions, body, article_title, text)
     if vd is not None:
         facts.visible_date, facts.visible_date_raw = vd.date.isoformat(), vd.raw
     if kind == "unknown":
@@ -238,7 +254,7 @@ def _fill(facts: PageFacts, root: etree._Element, url: str, internal_hosts: Iter
         facts.tables = body_tables(body)
     facts.info_table = read_info_table(root)
     facts.doc_number = find_doc_number(facts.info_table, facts.body_text)
-    full_text = lines_of(root)
+    full_text = text.replace("\x01", "").replace("\x02", "")  # without nav and footer
     facts.footer = read_footer(root, regions, full_text)
     facts.js_boxes = find_js_boxes(root, scripts, base)
 
