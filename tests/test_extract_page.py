@@ -204,3 +204,9 @@ def test_soft_404_inside_the_full_site_template():
     )
     f = parse_page(html, "http://www.x.gov.cn/zwgk/old.html")
     assert f.is_not_found is True
+
+
+def test_site_name_falls_back_to_the_title_suffix():
+    html = "<html><head><title>关于开展春季植树活动的通知_清远市人民政府</title></head><body><h1>关于开展春季植树活动的通知</h1></body></html>"
+    assert parse_page(html, URL).site_name == "清远市人民政府"
+    assert parse_page(ARTICLE, URL).site_name == "某市人民政府"  # SiteName meta first

@@ -88,6 +88,18 @@ def split_title(title: str, site_name: str = "") -> str:
     return parts[0]
 
 
+def site_from_title(title: str) -> str:
+    """The site-name part of a ``<title>`` (``通知_某市人民政府`` -> ``某市人民政府``), else ''.
+
+    >>> site_from_title("关于开展植树活动的通知_政策文件_某市人民政府"), site_from_title("通知")
+    ('某市人民政府', '')
+    """
+    parts = [p for p in _TITLE_SPLIT.split(norm(title)) if p and p.strip()]
+    if len(parts) >= 2 and _SITEISH.search(parts[-1]) and not re.fullmatch(r"首页|主页", parts[-1]):
+        return parts[-1]
+    return ""
+
+
 def _similar(a: str, b: str) -> bool:
     if not a or not b:
         return False

@@ -41,6 +41,7 @@ from .fields import (
     read_info_table,
     read_meta,
     page_text,
+    site_from_title,
     split_title,
     visible_date,
 )
@@ -219,6 +220,7 @@ def _fill(facts: PageFacts, root: etree._Element, url: str, internal_hosts: Iter
 
     main_rows = _main_rows(find_rows(anchors, in_main))
     title_tag = next((text_of(t) for t in root.iter("title")), "")
+    facts.site_name = facts.site_name or site_from_title(title_tag)
 
     script_pages, script_count, script_records = pager_from_scripts(scripts, url)
     link_pages, link_count = pager_from_links(anchors, url, hosts, base)
