@@ -210,3 +210,14 @@ def test_site_name_falls_back_to_the_title_suffix():
     html = "<html><head><title>关于开展春季植树活动的通知_清远市人民政府</title></head><body><h1>关于开展春季植树活动的通知</h1></body></html>"
     assert parse_page(html, URL).site_name == "清远市人民政府"
     assert parse_page(ARTICLE, URL).site_name == "某市人民政府"  # SiteName meta first
+
+
+def test_info_labels_without_colons_in_list_items():
+    html = (
+        "<html><body><ul class='xxgk'><li><span>索引号</span><span>000014349/2024-00012</span></li>"
+        "<li><b>发布机构</b><em>某市教育局</em></li><li><span>文　号</span><span>某教发〔2024〕3号</span></li></ul>"
+        "<h1>通知</h1><div id='zoom'><p>" + "正文。" * 40 + "</p></div></body></html>"
+    )
+    f = parse_page(html, URL)
+    assert f.info_table == {"索引号": "000014349/2024-00012", "发布机构": "某市教育局", "文号": "某教发〔2024〕3号"}
+    assert f.doc_number == "某教发〔2024〕3号"

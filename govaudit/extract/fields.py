@@ -367,7 +367,10 @@ def read_info_table(root: etree._Element) -> dict[str, str]:
         if len(e) > 12 or not _INFO_START.match(head_text(e, 10)):
             continue
         t = text_of(e)
-        if not t or len(t) > 400 or ("：" not in t and ":" not in t):
+        if not t or len(t) > 400:
+            continue
+        if "：" not in t and ":" not in t:
+            _label_then_value(e, out)  # <li><span>索引号</span><span>000014349/2024-00012</span></li>
             continue
         parts = _INFO_SPLIT.split(t)
         if len(parts) < 3:
@@ -380,6 +383,16 @@ def read_info_table(root: etree._Element) -> dict[str, str]:
             if key and key not in out and val and len(val) <= 200:
                 out[key] = val
     return out
+
+
+def _label_then_value(e: etree._Element, out: dict[str, str]) -> None:
+    kids = [c for c in e if is_el(c)]
+    if e.tag in ("li", "dd", "dl", "div", "p") and kids and not norm(e.text):
+        key = _label_key(text_of(kids[0]))
+        if key and key not in out:
+            rest = norm(" ".join([kids[0].tail or ""] + [text_of(c) + " " + (c.tail or "") for c in kids[1:]]))
+            if rest and len(rest) <= 200 and not _label_key(rest):
+                out[key] = rest
 
 
 DOC_NUMBER = re.compile(
