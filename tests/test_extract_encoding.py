@@ -94,3 +94,21 @@ def test_short_pages_pick_the_right_reading(word: str) -> None:
     assert decode_body(html.encode("gbk"), None) == (html, "gb18030")
     assert decode_body(html.encode("utf-8"), None) == (html, "utf-8")
     assert decode_body(html.encode("utf-8"), "gbk") == (html, "utf-8")
+
+
+def test_declared_unicode_without_bom_on_8bit_text():
+    html = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=unicode"><title>政务公开</title></head></html>'
+    for body in (html.encode("utf-8"), html.encode("gbk")):
+        text, used = decode_body(body, None)
+        assert "政务公开" in text and not used.startswith("utf-16")
+    ascii_page = b'<meta charset="unicode"><title>index</title>'
+    assert decode_body(ascii_page, None) == (ascii_page.decode(), "utf-8")
+    text, used = decode_body(html.encode("utf-16-le"), None)  # no BOM, but NUL bytes
+    assert used.startswith("utf-16") and "政务公开" in text
+
+
+def test_utf16_without_bom_is_recognised_by_its_nul_bytes():
+    html = "<html><head><title>政务公开 index</title></head><body>" + "x" * 100 + "</body></html>"
+    for codec in ("utf-16-le", "utf-16-be"):
+        text, used = decode_body(html.encode(codec), None)
+        assert (text, used) == (html, codec)

@@ -148,9 +148,18 @@ def decode_body(body: bytes, header_charset: str | None = None) -> tuple[str, st
         if body.startswith(bom):
             return body[len(bom):].decode(name, "replace"), name
     candidates: list[str] = []
+    wide_ok = b"\x00" in body[:2000]  # UTF-16/32 without a BOM still shows NUL bytes
     for name in (normalize_charset(header_charset), sniff_meta_charset(body), "utf-8", "gb18030"):
-        if name and name not in candidates:
-            candidates.append(name)
+        if not name or name in candidates:
+            continue
+        if name.startswith(("utf-16", "utf-32", "utf_16", "utf_32")) and not wide_ok:
+            continue  # Word's charset=unicode on a page saved as 8-bit text
+        candidates.append(name)
+    head = body[:4000]
+    if wide_ok and head.count(b"\x00") * 5 > len(head):
+        # UTF-16 without a BOM: ASCII letters leave NUL bytes on the odd (LE) or even (BE) side
+        name = "utf-16-le" if head[1::2].count(b"\x00") >= head[0::2].count(b"\x00") else "utf-16-be"
+        return body.decode(name, "replace"), name
     try:
         body.decode("ascii")
         return body.decode(candidates[0], "replace"), candidates[0]
