@@ -130,7 +130,7 @@ _PARSERS = threading.local()  # lxml parsers must not be shared between threads
 def _parser() -> etree.HTMLParser:
     parser = getattr(_PARSERS, "parser", None)
     if parser is None:
-        parser = _PARSERS.parser = etree.HTMLParser(remove_comments=False, remove_pis=True)
+        parser = _PARSERS.parser = etree.HTMLParser(remove_comments=False, remove_pis=True, huge_tree=True)
     return parser
 
 
