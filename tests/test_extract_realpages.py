@@ -283,3 +283,21 @@ def test_title_is_the_heading_shown_not_the_site_banner():
     f = facts_of("nfra_article_rendered_dom.html")
     # <title> is the site name; ArticleTitle adds the 文号; the page shows the heading alone
     assert f.title == "国家金融监督管理总局行政处罚信息公开表"
+
+
+def test_annual_report_pages():
+    ar = REAL / "annual_reports"
+    url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250310_97791.htm"
+    f = extract((ar / "pingtan_2024_annual_report.html").read_bytes(), url)
+    assert (f.kind, f.title) == ("article", "平潭综合实验区2024年度政府信息公开工作年度报告")
+    assert (f.published, f.visible_date_raw, f.meta_date) == ("2025-03-10", "2025-03-10 15:35", "2025-03-10")
+    assert "一、总体情况" in f.headings and "六、其他需要报告的事项" in f.headings
+    first = f.tables[0]
+    assert first[1] == ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+    assert all(len(row) == len(first[1]) for row in first)  # colspan expanded into rectangular rows
+    # a capture of a Ucap page: metas of the header include (ColumnName 头部), date in <publishtime>
+    g = extract((ar / "shuyang_fgj_2023_annual_report.html").read_bytes(), "http://www.shuyang.gov.cn/sygfj/gknb/202401/x.shtml")
+    assert (g.kind, g.title) == ("article", "沭阳县发展和改革局2023年政府信息公开年度报告")
+    assert (g.published, g.published_source) == ("2024-01-17", "visible")
+    assert g.column != "头部"
+    assert len(g.tables) >= 3

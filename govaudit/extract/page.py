@@ -322,9 +322,9 @@ def _first_kind(meta: dict[str, str], n_rows: int, datastore: bool, has_pager: b
         return "listing"
     if meta.get("PubDate"):
         return "article"
-    if meta.get("ColumnName") and (n_rows or has_pager or not body_strong):
-        return "listing"
-    if n_rows >= 2 or (has_pager and not body_strong):
+    if body_strong:
+        return "unknown"  # an article body and no listing evidence: heading and date decide
+    if meta.get("ColumnName") or n_rows >= 2 or has_pager:
         return "listing"
     return "unknown"
 
@@ -352,13 +352,23 @@ def _article_title(heads: list[tuple[etree._Element, str]], meta_title: str, tpr
     return meta_title or tprefix or (heads[0][1] if heads else "")
 
 
+# ColumnName of a page-template fragment (an include's own metas), not of the page
+_TEMPLATE_COLUMNS = frozenset("头部 尾部 底部 页头 页脚 页尾 公共头部 公共尾部 头部导航 导航 header footer top bottom".split())
+
+
 def _column(meta: dict[str, str], crumbs: list[dict[str, str]], kind: str, title: str, tprefix: str) -> str:
     """ColumnName (without a glued site name), else the last breadcrumb, else the listing heading."""
     site = meta.get("SiteName", "")
     col = meta.get("ColumnName", "")
     if site and col.startswith(site) and col != site:
         col = col[len(site):].strip(" _-|>")
-    if col and (col.isdigit() or col == site or _similar(col, meta.get("ArticleTitle", "")) or col == title):
+    if col and (
+        col.isdigit()
+        or col == site
+        or col.lower() in _TEMPLATE_COLUMNS
+        or _similar(col, meta.get("ArticleTitle", ""))
+        or col == title
+    ):
         col = ""
     if not col:
         for item in reversed(crumbs):
