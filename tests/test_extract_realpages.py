@@ -85,7 +85,9 @@ def facts_of(name: str):
 
 
 def test_every_page_has_an_expectation():
-    assert set(PAGES) == set(EXPECTED_DATES)
+    missing = sorted(set(PAGES) - set(EXPECTED_DATES))
+    assert not missing, f"add the date shown on these pages to EXPECTED_DATES: {missing}"
+    assert not set(EXPECTED_DATES) - set(PAGES)
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -96,6 +98,8 @@ def test_real_page_title_date_and_meta(name: str) -> None:
     assert 4 <= len(f.title) <= 120, f.title
     assert not re.search(r"[_|]\s*\S*(人民政府|门户网站)$", f.title), f.title
     assert not re.search(r"\d{4}-\d{2}-\d{2}", f.title), f.title
+    if name not in EXPECTED_DATES:
+        pytest.skip("no expected date yet (see test_every_page_has_an_expectation)")
     published, source = EXPECTED_DATES[name]
     assert f.published == published, (f.visible_date_raw, f.meta_date)
     assert f.published_source == source
@@ -117,7 +121,7 @@ def test_real_page_title_date_and_meta(name: str) -> None:
             assert link.url.startswith(("http://", "https://")) and "#" not in link.url
 
 
-@pytest.mark.parametrize("name", [n for n in PAGES if EXPECTED_DATES[n][0] and n != "pingtan_zfxxgknb_list.html"])
+@pytest.mark.parametrize("name", [n for n in PAGES if EXPECTED_DATES.get(n, (None,))[0] and n != "pingtan_zfxxgknb_list.html"])
 def test_real_articles_are_articles_with_a_body(name: str) -> None:
     f = facts_of(name)
     assert f.kind == "article"
