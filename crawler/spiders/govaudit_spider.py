@@ -322,10 +322,17 @@ class GovauditSpider(scrapy.Spider):
             m = re.search(r"charset=([\w-]+)", ctype, re.I)
             if m:
                 header_charset = m.group(1)
-            facts = extract(response.body, response.url, header_charset=header_charset,
-                            internal_hosts={h.split(":")[0] for h in self.scope_hosts})
-            facts.url = fetch.url
-            self._rescope_links(facts)
+            try:
+                facts = extract(response.body, response.url, header_charset=header_charset,
+                                internal_hosts={h.split(":")[0] for h in self.scope_hosts})
+            except Exception as exc:  # the fetch is still stored; one odd page must not stop the crawl
+                logger.warning("Could not read the page %s: %s", response.url, exc)
+                self.crawler.stats.inc_value("govaudit/extract_errors")
+                fetch.error_detail = f"extract failed: {type(exc).__name__}: {exc}"[:300]
+                facts = None
+            if facts is not None:
+                facts.url = fetch.url
+                self._rescope_links(facts)
         yield {"type": "fetch", "fetch": fetch, "facts": facts}
         if facts is None or fetch.blocked:
             return
