@@ -43,13 +43,23 @@ def test_js_pagination_of_trs_and_hanweb_lists_is_followed(tmp_path: Path) -> No
                                                       "</recordset></datastore></script>"))
     for k in range(1, 4):
         site.add_raw(f"/art/2026/11/{k}/art_1_{k}.html", page(f"公告{k}", "<p>正文</p>"))
-    site.add_raw("/index.html", page("首页", '<a href="/gzdt/index.html">工作动态</a><a href="/col/col1/index.html">通知公告</a>'))
+    # Hanweb jpage: 20 records, the page embeds 15, the rest come from POST dataproxy.jsp
+    items = [(f"公示{k}", f"/art/2026/10/{k}/art_77_{k}.html", __import__("datetime").date(2026, 10, k))
+             for k in range(1, 21)]
+    for t, h, _ in items:
+        site.add_raw(h, page(t, "<p>正文</p>"))
+    site.add_listing("/col/col77/index.html", column="公示公告", items=items, style="hanweb", hanweb_embed=15)
+    site.add_raw("/index.html", page("首页", '<a href="/gzdt/index.html">工作动态</a><a href="/col/col1/index.html">通知公告</a>'
+                                           '<a href="/col/col77/index.html">公示公告</a>'))
     with served(site) as srv:
         proc = audit(srv.main_base + "/index.html", tmp_path)
     assert proc.returncode == 0, proc.stderr
     titles = set(page_titles(tmp_path).values())
     assert {f"动态{i}{k}" for i in range(3) for k in range(2)} <= titles
     assert {"公告1", "公告2", "公告3"} <= titles
+    assert {f"公示{k}" for k in range(1, 21)} <= titles
+    posts = [p for host, m, p, _ in site.request_log if m == "POST"]
+    assert len(posts) == 1 and "startrecord=16" in posts[0] and "endrecord=20" in posts[0]
 
 
 def test_encodings_gbk_by_header_by_meta_lying_header_and_utf16(tmp_path: Path) -> None:

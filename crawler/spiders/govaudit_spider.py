@@ -28,7 +28,7 @@ from twisted.internet import error as txerror
 from twisted.python.failure import Failure
 
 from crawler.traps import canonical_url
-from govaudit.extract import extract
+from govaudit.extract import decode_body, extract
 from govaudit.annual import looks_like_report_title
 from govaudit.extract.links import is_attachment_url
 from govaudit.models import Fetch, PageFacts
@@ -45,6 +45,11 @@ WAF_MARKERS = (
     "access denied", "forbidden by waf", "creditcard",
 )
 BLOCK_STATUSES = {412, 418, 521}
+
+#: Hanweb jpage lists: the first records sit in the page's <datastore>; the rest come from a POST
+#: to dataproxy.jsp whose form fields the page writes into its <nextgroup> link.
+HANWEB_PROXY = re.compile(r"""(/module/(?:web/)?jpage/dataproxy\.jsp)\?([^"'<>\s\]]+)""")
+HANWEB_GROUP = 45  # records asked per POST, as the jpage script does
 
 ANNUAL_TITLE = re.compile(r"(19|20)\d{2}.{0,20}(信息公开|政务公开).{0,10}(年度报告|年报)")
 
@@ -316,6 +321,7 @@ class GovauditSpider(scrapy.Spider):
             return
         fetch = self._fetch(response, role="page")
         facts: PageFacts | None = None
+        hanweb: list[scrapy.Request] = []
         if response.status < 400 and self._is_html(response) and self.in_scope(response.url):
             header_charset = None
             ctype = fetch.content_type
@@ -333,10 +339,64 @@ class GovauditSpider(scrapy.Spider):
             if facts is not None:
                 facts.url = fetch.url
                 self._rescope_links(facts)
+                hanweb = self._hanweb_more(response, facts)
         yield {"type": "fetch", "fetch": fetch, "facts": facts}
         if facts is None or fetch.blocked:
             return
+        yield from hanweb
         yield from self._follow(facts, fetch.depth, response.url)
+
+    def _hanweb_more(self, response: Response, facts: PageFacts) -> list[scrapy.Request]:
+        """POST requests for the records a Hanweb jpage list keeps behind dataproxy.jsp.
+
+        Their URLs are added to ``facts.pagination`` so the listing's pages stay one column.
+        """
+        total = facts.record_count or 0
+        shown = len(facts.list_items)
+        if not total or total <= shown or b"dataproxy.jsp" not in response.body:
+            return []
+        m = HANWEB_PROXY.search(response.text.replace("&amp;", "&"))
+        if not m:
+            return []
+        from urllib.parse import parse_qsl, urljoin
+
+        form = {k: v for k, v in parse_qsl(m.group(2), keep_blank_values=True) if k not in ("page",)}
+        form.setdefault("col", "1")
+        perpage = re.search(r"perpage\s*[:=]\s*['\"]?(\d+)", response.text)
+        per = perpage.group(1) if perpage else "15"
+        base = urljoin(response.url, m.group(1))
+        out = []
+        for start in range(shown + 1, total + 1, HANWEB_GROUP):
+            end = min(start + HANWEB_GROUP - 1, total)
+            url = f"{base}?startrecord={start}&endrecord={end}&perpage={per}&columnid={form.get('columnid', '')}"
+            if not self.in_scope(url) or self.pages_scheduled >= self.max_pages or self._claim(url) is None:
+                continue
+            self.pages_scheduled += 1
+            facts.pagination.append(url)
+            out.append(scrapy.FormRequest(
+                url, formdata=form, callback=self.parse_hanweb_proxy, errback=self.errback, dont_filter=True,
+                priority=1, meta={"govaudit_role": "page", "govaudit_url": url, "govaudit_pagination": True,
+                                  "govaudit_referer": response.url, "depth": int(response.meta.get("depth", 0)),
+                                  "govaudit_listing": response.url}))
+        return out
+
+    def parse_hanweb_proxy(self, response: Response) -> Iterator[Any]:
+        """One group of a Hanweb list: the bare <datastore> answer read as a listing page."""
+        fetch = self._fetch(response, role="page")
+        fetch.method = "POST"
+        facts: PageFacts | None = None
+        if response.status < 400 and b"<record" in response.body:
+            text, _ = decode_body(response.body, None)
+            wrapped = ('<html><head><meta charset="utf-8"><title></title></head><body><div>'
+                       f'<script type="text/xml">{text}</script></div></body></html>')
+            facts = extract(wrapped.encode("utf-8"), response.meta.get("govaudit_listing") or response.url,
+                            internal_hosts={h.split(":")[0] for h in self.scope_hosts})
+            facts.url = fetch.url
+            facts.kind = "listing"
+            self._rescope_links(facts)
+        yield {"type": "fetch", "fetch": fetch, "facts": facts}
+        if facts is not None:
+            yield from self._follow(facts, fetch.depth, response.url)
 
     def _follow(self, facts: PageFacts, depth: int, referer: str) -> Iterator[scrapy.Request]:
         """Requests for a page's pagination and links (those not claimed yet)."""

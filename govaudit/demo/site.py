@@ -82,6 +82,7 @@ class DemoSite:
         self._ids = 1000
         self.request_log: list[tuple[str, str, str, dict[str, str]]] = []  # (host key, method, path, headers)
         self.catch_all: dict[str, Resource] = {}  # host key -> what an unknown path gets (a soft-404 site)
+        self.hanweb_records: dict[str, list[str]] = {}  # columnid -> <li> records served by dataproxy.jsp
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ helpers
@@ -182,26 +183,34 @@ class DemoSite:
 
     def add_listing(self, path: str, *, column: str, items: list[tuple[str, str, _dt.date | None]],
                     style: str = "plain", per_page: int = 10, column_type: str = "", nav: bool = True,
-                    empty_text: str = "暂无信息", intro_html: str = "", first_page_broken: bool = False) -> str:
+                    empty_text: str = "暂无信息", intro_html: str = "", first_page_broken: bool = False,
+                    hanweb_embed: int = 0) -> str:
         """A column's listing, paginated in one of the real CMS styles.
 
         style: plain (<a> 下一页 links, index_N.html), trs (createPageHTML(n, cur, "index", "html")),
-        hanweb (all records in a <datastore> CDATA block on one page).
+        hanweb (records in a <datastore> CDATA block; with ``hanweb_embed`` only that many, the rest
+        served by a POST to /module/web/jpage/dataproxy.jsp as real Hanweb sites do).
         ``first_page_broken``: page 1 lists nothing (a CMS fault) while later pages do.
         """
         if nav:
             self.add_nav(column, path)
         base = path.rsplit("/", 1)[0]
         if style == "hanweb":
+            colid = "".join(ch for ch in path if ch.isdigit()) or "1"
+            all_records = [
+                f'<li><a href="{e(h)}" title="{e(t)}" target="_blank">{e(t)}</a>'
+                + (f'<span class="bt-data-time">{d:%Y-%m-%d}</span>' if d else "") + "</li>" for t, h, d in items]
+            self.hanweb_records[colid] = all_records
+            embedded = items[:hanweb_embed] if hanweb_embed else items
             records = "".join(
                 f'<record><![CDATA[<li><a href="{e(h)}" title="{e(t)}" target="_blank">{e(t)}</a>'
                 f'<span class="bt-data-time">{d:%Y-%m-%d}</span></li>]]></record>\n' if d else
                 f'<record><![CDATA[<li><a href="{e(h)}" title="{e(t)}" target="_blank">{e(t)}</a></li>]]></record>\n'
-                for t, h, d in items)
-            body = (f'<div class="column-title">{e(column)}</div>{intro_html}<div id="379801">'
-                    f'<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/&columnid=379801&unitid=1&webname=&permissiontype=0"></a>]]></nextgroup>'
+                for t, h, d in embedded)
+            body = (f'<div class="column-title">{e(column)}</div>{intro_html}<div id="{colid}">'
+                    f'<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/&columnid={colid}&unitid=1&webname=&permissiontype=0"></a>]]></nextgroup>'
                     f"<recordset>\n{records}</recordset></datastore></script></div>"
-                    f'<script>var totalRecord = {len(items)};</script>')
+                    f'<script>var totalRecord = {len(items)}; var perpage = {per_page};</script>')
             if not items:
                 body += f'<div class="no-data">{e(empty_text)}</div>'
             return self.add_raw(path, self.page(title=column, body=body, column=column, column_path=path,
@@ -313,6 +322,27 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self._handle(head=False)
+
+    def do_POST(self) -> None:
+        """Hanweb jpage: /module/web/jpage/dataproxy.jsp?startrecord=&endrecord= with columnid in the form."""
+        from urllib.parse import parse_qs
+
+        length = int(self.headers.get("Content-Length") or 0)
+        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode("utf-8", "replace")).items()}
+        query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        with self.site._lock:
+            self.site.request_log.append((self.host_key, "POST", self.path, dict(self.headers)))
+        records = self.site.hanweb_records.get(form.get("columnid") or query.get("columnid", ""))
+        if not urlsplit(self.path).path.endswith("/dataproxy.jsp") or records is None:
+            self._not_found(False)
+            return
+        start = int(query.get("startrecord", 1))
+        end = int(query.get("endrecord", start + 44))
+        chosen = records[start - 1:end]
+        body = ("<datastore><nextgroup><![CDATA[]]></nextgroup><recordset>"
+                + "".join(f"<record><![CDATA[{r}]]></record>" for r in chosen)
+                + f"</recordset><totalrecord>{len(records)}</totalrecord></datastore>").encode("utf-8")
+        self._send(200, body, "text/xml; charset=utf-8")
 
     def _handle(self, head: bool) -> None:
         path = unquote(urlsplit(self.path).path)

@@ -32,17 +32,18 @@ def build(site: DemoSite) -> None:
             site.add_home_item(title, path, d)
     site.add_listing(col_path, column=col, items=items, style="trs", per_page=10, column_type="动态")
 
-    # 公示公告: Hanweb jpage list with <datastore> records (column /col/col379801/)
+    # 公示公告: Hanweb jpage list with <datastore> records (column /col/col379801/), 24 records
     col, col_path = "公示公告", "/col/col379801/index.html"
     items = []
-    for i in range(7):
-        d = site.day(10 + i * 20)
-        title = f"关于示范县2026年第{7 - i}批公共资源交易项目的公示"
+    for i in range(24):
+        d = site.day(10 + i * 6)
+        title = f"关于示范县2026年第{24 - i}批公共资源交易项目的公示"
         path = f"/art/{d.year}/{d.month}/{d.day}/art_379801_{site.next_id()}.html"
         site.add_article(path, title=title, date=d, column=col, column_path=col_path, column_type="通知公告",
                          body_html="<p>根据有关规定，现将项目情况予以公示，公示期为5个工作日。</p>")
         items.append((title, path, d))
-    site.add_listing(col_path, column=col, items=items, style="hanweb", column_type="通知公告")
+    # the page embeds 15 records; the other 9 come from POST /module/web/jpage/dataproxy.jsp
+    site.add_listing(col_path, column=col, items=items, style="hanweb", column_type="通知公告", hanweb_embed=15)
 
     # 人事信息: plain <a> pager, 2 pages, newest 100 days old (fresh: the limit is 1 year)
     col, col_path, col_dir = "人事信息", "/xxgk/rsxx/index.html", "/xxgk/rsxx"
