@@ -24,6 +24,8 @@ COMMAND_MODULES = [
     "govaudit.commands.annual_report",
     "govaudit.commands.plan",
     "govaudit.commands.run",
+    "govaudit.commands.worker",
+    "govaudit.commands.collect",
 ]
 
 

@@ -117,6 +117,9 @@ def register(sub: Any) -> None:
     p.add_argument("--parallel", type=int, default=4, metavar="N", help="sites crawled at once (default 4)")
     add_report_options(p)
     add_crawl_options(p)
+    from .worker import add_shared_options
+
+    add_shared_options(p, required=False)
     p.set_defaults(func=run)
 
 
@@ -149,6 +152,10 @@ def _site_report(result: Any, store_db: str, entries: list[Any], out: Path, args
 
 
 def run(args: Any) -> int:
+    if getattr(args, "redis", None):  # a worker of a shared audit (docs/distributed.md)
+        from .worker import run_shared
+
+        return run_shared(args)
     from ..audit import audit_sites
     from ..sites import load_sites
 
