@@ -15,6 +15,9 @@ USER_AGENT = "Mozilla/5.0 (compatible; govaudit/0.1; +政务公开检查)"
 ROBOTSTXT_OBEY = True  # `--ignore-robots` turns this off for a site you are responsible for
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # --per-host-concurrency
+# Scrapy starts CONCURRENT_ITEMS asyncio tasks for every response's output; the store pipeline is
+# synchronous, so 100 (the default) only costs CPU (a third of the crawl's time on a local benchmark)
+CONCURRENT_ITEMS = 4
 DOWNLOAD_DELAY = 0.5  # --delay (0 disables the delay and AutoThrottle)
 DOWNLOAD_DELAY_JITTER = 0.5  # ±50% around DOWNLOAD_DELAY
 AUTOTHROTTLE_ENABLED = True
