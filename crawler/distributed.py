@@ -131,6 +131,10 @@ class Keys:
     def host_next(host: str) -> str:
         return HOST_PREFIX + host + ":next"
 
+    @staticmethod
+    def host_conf(host: str) -> str:
+        return HOST_PREFIX + host + ":conf"
+
 
 # ---------------------------------------------------------------------------- Redis scripts
 # In-flight field names are "RID|SCORE|TOKEN": the reaper knows where to put an entry back.
@@ -197,21 +201,28 @@ redis.call('SADD', KEYS[4], ARGV[1])
 return 1
 """
 
-# KEYS: host lease zset, host next-start key; ARGV: limit, delay ms, lease ttl ms, token
+# KEYS: host lease zset, host next-start key, host politeness hash; ARGV: limit, delay ms, lease ttl ms, token
+# The host's own site registers its politeness (HostPoliteness); the stricter of the two applies.
 # Returns 0 when the lease is taken, else milliseconds to wait before asking again.
 LEASE = """
+local limit, delay = tonumber(ARGV[1]), tonumber(ARGV[2])
+local conf = redis.call('HMGET', KEYS[3], 'limit', 'delay')
+if conf[1] then limit = math.min(limit, tonumber(conf[1])) end
+if conf[2] then delay = math.max(delay, tonumber(conf[2])) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 25 end
+if redis.call('ZCARD', KEYS[1]) >= limit then return 25 end
 local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
 if now < nxt then return nxt - now end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[4])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
-local delay = tonumber(ARGV[2])
 if delay > 0 then redis.call('SET', KEYS[2], now + delay, 'PX', delay + 1000) end
 return 0
 """
+
+#: how long a site's registered politeness for its hosts lasts (refreshed whenever its crawl starts)
+HOST_CONF_TTL = 24 * 3600
 
 
 class Scripts:
@@ -430,8 +441,11 @@ class HostLeaseMiddleware:
         s = crawler.settings
         url, _ = _redis_conf(s)
         server, scripts = connect(url)
-        return cls(server, scripts, limit=s.getint("GOVAUDIT_HOST_CONCURRENCY", 2),
-                   delay=s.getfloat("GOVAUDIT_HOST_DELAY", 0.5), ttl=s.getfloat("DOWNLOAD_TIMEOUT", 20) + 30)
+        mw = cls(server, scripts, limit=s.getint("GOVAUDIT_HOST_CONCURRENCY", 2),
+                 delay=s.getfloat("GOVAUDIT_HOST_DELAY", 0.5), ttl=s.getfloat("DOWNLOAD_TIMEOUT", 20) + 30)
+        crawler.signals.connect(lambda spider=None: mw.register_hosts(crawler.spider.scope_hosts),
+                                signal=signals.spider_opened, weak=False)
+        return mw
 
     @staticmethod
     def host_of(request: Request) -> str:
@@ -441,13 +455,23 @@ class HostLeaseMiddleware:
         host = self.host_of(request)
         token = secrets.token_hex(8)
         while True:
-            wait = int(self.scripts.lease(keys=[Keys.host(host), Keys.host_next(host)],
+            wait = int(self.scripts.lease(keys=[Keys.host(host), Keys.host_next(host), Keys.host_conf(host)],
                                           args=[self.limit, self.delay_ms, self.ttl_ms, token]))
             if wait <= 0:
                 break
             await asyncio.sleep(min(wait, 1000) / 1000)
         request.meta["govaudit_lease"] = (host, token)
         return None
+
+    def register_hosts(self, hosts: Any) -> None:
+        """Make this site's politeness the rule for its own hosts, whoever requests them
+        (another site checking a link to it included)."""
+        for netloc in hosts:
+            host = (netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc).strip("[]").lower()
+            pipe = self.server.pipeline()
+            pipe.hset(Keys.host_conf(host), mapping={"limit": self.limit, "delay": self.delay_ms})
+            pipe.expire(Keys.host_conf(host), HOST_CONF_TTL)
+            pipe.execute()
 
     def _release(self, request: Request) -> None:
         lease = request.meta.pop("govaudit_lease", None)
@@ -610,6 +634,11 @@ class DistributedCrawl:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "DistributedCrawl":
+        from scrapy.core.scraper import Slot
+
+        if not hasattr(Slot, "finish_response"):  # the hook acknowledgements need
+            raise RuntimeError("distributed mode needs scrapy.core.scraper.Slot.finish_response "
+                               "(tested with Scrapy 2.13-2.19); this Scrapy lacks it")
         return cls(crawler)
 
     @property

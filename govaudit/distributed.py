@@ -194,15 +194,18 @@ def publish_job(url: str, sites: list[tuple[SiteSpec, CrawlOptions]], *, job: st
 
 
 def wait_job(url: str, *, job: str = DEFAULT_JOB, wait: float = 30.0) -> Job:
-    """The published job, waiting up to ``wait`` seconds for a coordinator to publish it."""
+    """The published job that is not collected yet, waiting up to ``wait`` seconds for a coordinator."""
     ns = namespace(job)
     server = open_redis(url)
     deadline = time.monotonic() + wait
     while True:
         current = load_job(server, ns)
-        if current is not None:
+        if current is not None and not job_finished(server, ns):
             return current
         if time.monotonic() >= deadline:
+            if current is not None:
+                raise DistributedError(f"the shared audit {current.job_id} under --job {job} is already collected "
+                                       "(govaudit recheck re-reports it); publish a new one with a site list")
             raise DistributedError(f"no shared audit under --job {job} in {url} after {wait:.0f}s: "
                                    "start one with a site list (govaudit run SITES.toml --redis …)")
         time.sleep(0.2)
@@ -258,10 +261,16 @@ def run_worker(url: str, *, job: str = DEFAULT_JOB, max_parallel: int = 4, wait:
     have finished are skipped.  Blocks; Scrapy's reactor runs once per process.
     """
     from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.settings import Settings
 
     from crawler.distributed import Keys
     from crawler.spiders.govaudit_spider import GovauditSpider
 
+    import warnings
+
+    from scrapy.exceptions import ScrapyDeprecationWarning
+
+    warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
     server = open_redis(url)
     current = wait_job(url, job=job, wait=wait)
     keys = Keys(current.ns)
@@ -284,7 +293,12 @@ def run_worker(url: str, *, job: str = DEFAULT_JOB, max_parallel: int = 4, wait:
         handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
         logging.getLogger().addHandler(handler)
         logging.getLogger().setLevel(min(level, logging.INFO))
-    process = CrawlerProcess(settings_for(todo[0]))
+    # Scrapy merges the process's settings into every crawler's (CrawlerProcess.create_crawler), at their
+    # priority: give the process project-level settings only, so each site keeps its own options and keys
+    process_settings = Settings()
+    process_settings.setmodule("crawler.settings", priority="project")
+    process_settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="project")
+    process = CrawlerProcess(process_settings)
     for name in ("scrapy", "twisted", "py.warnings", "asyncio", "crawler", "govaudit", "scrapy_redis"):
         logging.getLogger(name).setLevel(level)
     if level > logging.INFO:
@@ -432,6 +446,10 @@ def collect(url: str, *, db: str | Path, job: str = DEFAULT_JOB, out: str | Path
         if time.monotonic() - last_reap > 1.0:
             reap_dead_workers(server, scripts, keys)
             last_reap = time.monotonic()
+            now = load_job(server, current.ns)
+            if now is None or now.job_id != current.job_id:
+                raise DistributedError(f"the shared audit {current.job_id} was replaced in Redis (--init) while "
+                                       f"being collected; what had arrived is in {db}")
         for site in current.sites:
             rid = site.rid
             if rid in finished or rid in left_before_done:

@@ -215,11 +215,14 @@ class Province:
             self.max_active.clear()
             self.requests.clear()
 
-    def sites_toml(self, path: Path, *, concurrency: int = 2, delay: float = 0.0) -> Path:
+    def sites_toml(self, path: Path, *, concurrency: int = 2, delay: float = 0.0,
+                   overrides: dict[int, dict[str, Any]] | None = None) -> Path:
+        """A SITES.toml of the province; ``overrides`` {site index: {key: value}} per [[sites]] entry."""
         lines = ["[defaults]", f"per_host_concurrency = {concurrency}", f"delay = {delay}", "timeout = 5",
                  "retries = 0", "obey_robots = false", ""]
         for s in self.sites:
-            lines += ["[[sites]]", f'name = "测试县第{s.index}部门"', f'url = "{s.start_url}"', ""]
+            lines += ["[[sites]]", f'name = "测试县第{s.index}部门"', f'url = "{s.start_url}"']
+            lines += [f"{k} = {v!r}" for k, v in (overrides or {}).get(s.index, {}).items()] + [""]
         path.write_text("\n".join(lines), encoding="utf-8")
         return path
 
