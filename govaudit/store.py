@@ -15,12 +15,12 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 import os
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,25 @@ def pid_alive(pid: int | None) -> bool:
 
 def _dumps(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_default(o: Any) -> Any:
+    if dataclasses.is_dataclass(o) and not isinstance(o, type):
+        return dataclasses.asdict(o)
+    raise TypeError(f"{type(o).__name__} is not JSON serialisable")
+
+
+_FACT_FIELDS: tuple[str, ...] = ()
+
+
+def _facts_json(facts: PageFacts) -> str:
+    """PageFacts without its links as JSON (what ``facts.to_dict()`` gives, without deep-copying it)."""
+    global _FACT_FIELDS
+    if not _FACT_FIELDS:
+        _FACT_FIELDS = tuple(f.name for f in dataclasses.fields(PageFacts) if f.name != "links")
+    d = {name: getattr(facts, name) for name in _FACT_FIELDS}
+    d["list_items"] = [dict(li.__dict__) for li in facts.list_items]
+    return json.dumps(d, ensure_ascii=False, separators=(",", ":"), default=_json_default)
 
 
 class Store:
@@ -302,49 +321,38 @@ class Store:
         revalidated: Collection[str] = (),
     ) -> None:
         """Store fetched URLs; URLs in ``revalidated`` answered 304 and carry the previous run's facts."""
-        page_rows, link_rows = [], []
+        page_rows: list[dict[str, Any]] = []
+        link_rows: list[tuple[Any, ...]] = []
         now = _now()
         for fetch, facts in items:
-            row = asdict(fetch)
+            row = dict(fetch.__dict__)
             row["redirects"] = _dumps(row["redirects"])
             row["blocked"] = int(bool(row["blocked"]))
             row.update(run_id=run_id, fetched_at=now, kind=None, title=None, published=None,
                        column_name=None, facts=None, revalidated=int(fetch.url in revalidated))
             if facts is not None:
-                fd = facts.to_dict()
-                page_links = fd.pop("links")
-                row.update(
-                    kind=facts.kind,
-                    title=facts.title,
-                    published=facts.published,
-                    column_name=facts.column,
-                    facts=_dumps(fd),
-                )
+                row.update(kind=facts.kind, title=facts.title, published=facts.published, column_name=facts.column,
+                           facts=_facts_json(facts))
                 if links:
-                    for ln in page_links:
-                        link_rows.append(
-                            {
-                                "run_id": run_id,
-                                "source": fetch.url,
-                                "target": ln["url"],
-                                "text": ln["text"],
-                                "kind": ln["kind"],
-                                "context": ln["context"],
-                                "tag": ln["tag"],
-                            }
-                        )
+                    link_rows.extend((run_id, fetch.url, ln.url, ln.text, ln.kind, ln.context, ln.tag)
+                                     for ln in facts.links)
             page_rows.append(row)
         if not page_rows:
             return
-        with self.db.conn:
-            self.db.execute("BEGIN")
+        cols = list(page_rows[0])
+        sql = (f"insert into pages ({', '.join(cols)}) values ({', '.join('?' * len(cols))}) "
+               f"on conflict(run_id, url) do update set "
+               + ", ".join(f"{c} = excluded.{c}" for c in cols if c not in ("run_id", "url")))
+        conn = self.db.conn
+        with conn:
+            conn.execute("BEGIN")
             if links:
-                for r in page_rows:
-                    if r["facts"] is not None:
-                        self.db.execute("delete from links where run_id = ? and source = ?", [run_id, r["url"]])
-            self.db["pages"].upsert_all(page_rows, pk=("run_id", "url"))
+                conn.executemany("delete from links where run_id = ? and source = ?",
+                                 [(run_id, r["url"]) for r in page_rows if r["facts"] is not None])
+            conn.executemany(sql, [tuple(r[c] for c in cols) for r in page_rows])
             if link_rows:
-                self.db["links"].insert_all(link_rows, batch_size=500)
+                conn.executemany("insert into links (run_id, source, target, text, kind, context, tag) "
+                                 "values (?, ?, ?, ?, ?, ?, ?)", link_rows)
 
     def validators(self, run_id: int, url: str) -> tuple[str, str, str] | None:
         """(final URL, ETag, Last-Modified) of a successful GET of ``url`` in the run, if it sent any."""
