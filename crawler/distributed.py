@@ -45,6 +45,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 from typing import TYPE_CHECKING, Any
 
 import redis
@@ -64,6 +65,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 HOST_PREFIX = "govaudit:host:"
+#: exit status of a worker that lost Redis for longer than its heartbeat
+EXIT_REDIS_LOST = 75
 
 
 class Keys:
@@ -221,6 +224,18 @@ if delay > 0 then redis.call('SET', KEYS[2], now + delay, 'PX', delay + 1000) en
 return 0
 """
 
+# KEYS: host lease zsets; ARGV: ttl ms, then one token per key
+RENEW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, 'XX', now + ttl, ARGV[i + 1])
+  redis.call('PEXPIRE', key, ttl)
+end
+return #KEYS
+"""
+
 #: how long a site's registered politeness for its hosts lasts (refreshed whenever its crawl starts)
 HOST_CONF_TTL = 24 * 3600
 
@@ -235,6 +250,7 @@ class Scripts:
         self.requeue = server.register_script(REQUEUE)
         self.site_done = server.register_script(SITE_DONE)
         self.lease = server.register_script(LEASE)
+        self.renew = server.register_script(RENEW)
 
 
 _SERVERS: dict[str, tuple[redis.Redis, Scripts]] = {}
@@ -425,8 +441,10 @@ class HostLeaseMiddleware:
 
     At most ``GOVAUDIT_HOST_CONCURRENCY`` requests to one host are out at once,
     and their starts are ``GOVAUDIT_HOST_DELAY`` seconds apart, counting every
-    worker's requests together.  A lease expires by itself after
-    ``DOWNLOAD_TIMEOUT`` + 30 s, so a dead worker cannot hold a host.
+    worker's requests together (a host's own site sets the rule for it: see
+    :meth:`register_hosts`).  A lease lasts ``ttl`` seconds (the worker
+    heartbeat) and is renewed while its request is out, so the leases of a
+    dead worker free their host within one heartbeat.
     """
 
     def __init__(self, server: redis.Redis, scripts: Scripts, *, limit: int, delay: float, ttl: float):
@@ -435,6 +453,8 @@ class HostLeaseMiddleware:
         self.limit = max(1, limit)
         self.delay_ms = int(max(0.0, delay) * 1000)
         self.ttl_ms = int(ttl * 1000)
+        self.held: dict[str, str] = {}  # token -> host of the leases this crawler holds
+        self.loop: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "HostLeaseMiddleware":
@@ -442,10 +462,32 @@ class HostLeaseMiddleware:
         url, _ = _redis_conf(s)
         server, scripts = connect(url)
         mw = cls(server, scripts, limit=s.getint("GOVAUDIT_HOST_CONCURRENCY", 2),
-                 delay=s.getfloat("GOVAUDIT_HOST_DELAY", 0.5), ttl=s.getfloat("DOWNLOAD_TIMEOUT", 20) + 30)
-        crawler.signals.connect(lambda spider=None: mw.register_hosts(crawler.spider.scope_hosts),
-                                signal=signals.spider_opened, weak=False)
+                 delay=s.getfloat("GOVAUDIT_HOST_DELAY", 0.5), ttl=s.getfloat("GOVAUDIT_HEARTBEAT_SECONDS", 30))
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        mw.crawler = crawler  # type: ignore[attr-defined]
         return mw
+
+    def spider_opened(self, spider: Any = None) -> None:
+        from twisted.internet import task
+
+        self.register_hosts(self.crawler.spider.scope_hosts)  # type: ignore[attr-defined]
+        self.loop = task.LoopingCall(self.renew)
+        self.loop.start(self.ttl_ms / 4000, now=False)
+
+    def spider_closed(self, spider: Any = None) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+
+    def renew(self) -> None:
+        """Extend the leases still held (only those: a released lease stays released)."""
+        if not self.held:
+            return
+        try:
+            pairs = list(self.held.items())
+            self.scripts.renew(keys=[Keys.host(h) for _, h in pairs], args=[self.ttl_ms] + [t for t, _ in pairs])
+        except redis.RedisError as exc:
+            logger.warning("could not renew host leases: %s", exc)
 
     @staticmethod
     def host_of(request: Request) -> str:
@@ -461,6 +503,7 @@ class HostLeaseMiddleware:
                 break
             await asyncio.sleep(min(wait, 1000) / 1000)
         request.meta["govaudit_lease"] = (host, token)
+        self.held[token] = host
         return None
 
     def register_hosts(self, hosts: Any) -> None:
@@ -476,6 +519,7 @@ class HostLeaseMiddleware:
     def _release(self, request: Request) -> None:
         lease = request.meta.pop("govaudit_lease", None)
         if lease:
+            self.held.pop(lease[1], None)
             self.server.zrem(Keys.host(lease[0]), lease[1])
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
@@ -566,6 +610,7 @@ class _Heartbeat:
         self.ttl_ms = max(1000, int(ttl * 1000))
         self.users = 0
         self.loop: Any = None
+        self.last_ok = time.monotonic()
 
     def beat(self) -> None:
         try:
@@ -573,9 +618,17 @@ class _Heartbeat:
             pipe.set(self.keys.heartbeat(self.worker), 1, px=self.ttl_ms)
             pipe.sadd(self.keys.workers, self.worker)
             pipe.execute()
+            self.last_ok = time.monotonic()
             reap_dead_workers(self.server, self.scripts, self.keys)
-        except redis.RedisError as exc:  # a Redis hiccup must not kill the crawl
+        except redis.RedisError as exc:  # a Redis hiccup must not kill the crawl …
             logger.warning("heartbeat failed: %s", exc)
+            if time.monotonic() - self.last_ok > self.ttl_ms / 1000:
+                # … but past the heartbeat the others have re-queued our requests: going on would only
+                # duplicate them, and without Redis this worker can neither ack nor ship anything
+                logger.critical("worker %s lost Redis for longer than its heartbeat (%s): stopping",
+                                self.worker, exc)
+                logging.shutdown()
+                os._exit(EXIT_REDIS_LOST)
 
     def start(self) -> None:
         self.users += 1
@@ -669,6 +722,12 @@ class DistributedCrawl:
 
     def spider_closed(self, spider: Any = None, reason: str = "") -> None:
         rid = self.rid
+        try:
+            self._close(rid, reason)
+        finally:
+            self.heartbeat.stop()
+
+    def _close(self, rid: int, reason: str) -> None:
         back = requeue_own(self.server, self.scripts, self.keys, self.worker, rid)
         if back:
             logger.info("closing (%s): %d unfinished requests of run %s went back to the queue", reason, back, rid)
@@ -688,4 +747,3 @@ class DistributedCrawl:
         pipe.rpush(self.keys.items, json.dumps(payload))
         pipe.srem(self.keys.run_workers(rid), self.worker)
         pipe.execute()
-        self.heartbeat.stop()

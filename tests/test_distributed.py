@@ -71,14 +71,20 @@ def distributed_audit(redis: RedisServer, province: Province, tmp: Path, *, kill
     a = spawn("run", str(toml), "--redis", redis.url, "--heartbeat", "2", "--worker-id", "A", log=tmp / "a.log")
     b = spawn("worker", "--redis", redis.url, "--heartbeat", "2", "--worker-id", "B", log=tmp / "b.log")
     killed_with = 0
-    if kill_second:
-        r = redis.client()
-        wait_for(lambda: r.hlen(f"{NS}:inflight:B") > 0, 60, "worker B to take requests")
-        killed_with = int(r.hlen(f"{NS}:inflight:B"))
-        b.send_signal(signal.SIGKILL)
-    c = run_cli("collect", "--redis", redis.url, "--db", str(tmp / "d.db"), "--out", str(tmp / "out"),
-                "--as-of", "2026-11-22", "--timeout", "90", timeout=150)
-    rc_a, rc_b = a.wait(60), b.wait(60)
+    try:
+        if kill_second:
+            r = redis.client()
+            wait_for(lambda: r.hlen(f"{NS}:inflight:B") > 0, 60, "worker B to take requests")
+            killed_with = int(r.hlen(f"{NS}:inflight:B"))
+            b.send_signal(signal.SIGKILL)
+        c = run_cli("collect", "--redis", redis.url, "--db", str(tmp / "d.db"), "--out", str(tmp / "out"),
+                    "--as-of", "2026-11-22", "--timeout", "90", timeout=150)
+        rc_a, rc_b = a.wait(60), b.wait(60)
+    finally:
+        for p in (a, b):  # never leave a worker behind
+            if p.poll() is None:
+                p.kill()
+                p.wait()
     return {"collect": c, "rc_a": rc_a, "rc_b": rc_b, "killed_with": killed_with, "db": tmp / "d.db",
             "out": tmp / "out", "log_a": (tmp / "a.log").read_text(), "log_b": (tmp / "b.log").read_text(),
             "max_active": dict(province.max_active), "redis": redis.client()}
@@ -183,6 +189,28 @@ def test_killed_worker_loses_no_page(single: dict[str, Any], redis_server: Redis
     assert not res["redis"].exists(f"{NS}:inflight:B")
     assert fetched(res["db"]) == fetched(single["db"])
     assert findings_by_site(res["out"]) == findings_by_site(single["out"])
+
+
+def test_a_worker_that_loses_redis_stops(province: Province, tmp_path: Path) -> None:  # noqa: F811
+    from .test_distributed_fixtures import start_redis, stop_redis
+
+    own = start_redis()  # this test stops its Redis
+    province.latency = 0.2
+    toml = province.sites_toml(tmp_path / "sites.toml")
+    w = spawn("run", str(toml), "--redis", own.url, "--heartbeat", "1", "--worker-id", "L", log=tmp_path / "l.log")
+    try:
+        r = own.client()
+        wait_for(lambda: r.hlen(f"{NS}:inflight:L") > 0, 60, "the worker to take requests")
+        stop_redis(own)
+        rc = w.wait(30)
+    finally:
+        province.latency = 0.02
+        if w.poll() is None:
+            w.kill()
+            w.wait()
+        stop_redis(own)
+    assert rc == 75
+    assert "lost Redis" in (tmp_path / "l.log").read_text()
 
 
 # ---------------------------------------------------------------------------- errors

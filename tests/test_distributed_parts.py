@@ -202,6 +202,28 @@ def test_a_hosts_own_site_sets_its_politeness_for_everyone(redis_server: RedisSe
                          args=[other_site.limit, 0, 30000, "t3"]) == 0
 
 
+def test_held_leases_are_renewed_released_ones_are_not(redis_server: RedisServer, r: Any) -> None:  # noqa: F811
+    from crawler.distributed import HostLeaseMiddleware, Keys, connect
+
+    server, scripts = connect(redis_server.url)
+    mw = HostLeaseMiddleware(server, scripts, limit=2, delay=0, ttl=0.3)
+    kept, freed = scrapy.Request("http://renew.test/1"), scrapy.Request("http://renew.test/2")
+
+    async def take() -> None:
+        await mw.process_request(kept)
+        await mw.process_request(freed)
+
+    asyncio.run(take())
+    mw.process_response(freed, None)
+    for _ in range(3):  # the heartbeat renews every ttl/4; here 0.15 s apart, 0.45 s in all
+        time.sleep(0.15)
+        mw.renew()
+    assert r.zrange("govaudit:host:renew.test", 0, -1) == [kept.meta["govaudit_lease"][1].encode()]
+    time.sleep(0.35)  # a dead worker renews nothing: its lease goes, the host is free for one more
+    keys = [Keys.host("renew.test"), Keys.host_next("renew.test"), Keys.host_conf("renew.test")]
+    assert scripts.lease(keys=keys, args=[1, 0, 30000, "next"]) == 0
+
+
 def test_a_dead_workers_lease_expires(redis_server: RedisServer, r: Any) -> None:  # noqa: F811
     from crawler.distributed import Keys, connect
 
