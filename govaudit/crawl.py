@@ -125,8 +125,17 @@ def run_crawls(sites: list[tuple[str, int]], db_path: str, options: CrawlOptions
     for _ in range(max(1, max_parallel or len(pending))):
         start_next()
     process.start()
+    _restore_signals()
     out = {}
     for run_id, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         out[run_id] = str(stats.get("finish_reason", "unknown"))
     return out
+
+
+def _restore_signals() -> None:
+    """Scrapy's shutdown handlers outlive the crawl; checks and reports must stop on SIGTERM / Ctrl-C."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
