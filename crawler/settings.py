@@ -75,7 +75,7 @@ GOVAUDIT_PROGRESS_INTERVAL = 60.0  # seconds between progress log lines when not
 DOWNLOADER_MIDDLEWARES = {
     # process_response runs from high to low: ours sees 429/503 before Scrapy's RetryMiddleware (550)
     "crawler.middlewares.RetryAfterMiddleware": 560,
-    "crawler.conditional.ConditionalRequestsMiddleware": 590,
+    "crawler.conditional.ConditionalRequestsMiddleware": 595,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.TrapGuardMiddleware": 850,
