@@ -12,7 +12,7 @@ govaudit) it checks the same site with 32 threads for comparison.
 Run from the repository root::
 
     .venv/bin/python benchmarks/crawl_bench.py                 # 2,000 articles, ≈4,150 URLs
-    .venv/bin/python benchmarks/crawl_bench.py --size 100000   # ≈100,000 URLs
+    .venv/bin/python benchmarks/crawl_bench.py --size 100000 --crawl-only --no-linkchecker  # ≈100,000 URLs
     .venv/bin/python benchmarks/crawl_bench.py --profile prof.out   # cProfile the govaudit run
     .venv/bin/python benchmarks/crawl_bench.py --reaudit       # and an unchanged re-audit (304s)
 """
@@ -239,6 +239,27 @@ def bench_govaudit(url: str, work: Path, size: int, *, name: str = "govaudit aud
                    float(stats.get("seconds") or 0), int(stats.get("requests_304", 0)))
 
 
+def bench_crawl_only(url: str, work: Path, size: int, concurrency: int = 32) -> Measure:
+    """The crawl alone (`scrapy crawl govaudit`, no checks or reports): for very large sites."""
+    db = work / "crawl-only.db"
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "govaudit", "-a", f"url={url}", "-s", f"GOVAUDIT_DB={db}",
+           "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}", "-s", f"CONCURRENT_REQUESTS={concurrency * 4}",
+           "-s", "DOWNLOAD_DELAY=0", "-s", "DOWNLOAD_DELAY_JITTER=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+           "-s", f"GOVAUDIT_MAX_PAGES={size * 2}", "-s", f"GOVAUDIT_MAX_URLS={size * 2}", "-s", "DEPTH_LIMIT=50",
+           "-s", "RETRY_TIMES=1", "-s", "LOG_LEVEL=WARNING"]
+    code, wall, cpu, rss = run_child(cmd, cwd=ROOT, log=work / "crawl-only.log")
+    if code != 0:
+        print((work / "crawl-only.log").read_text(errors="replace")[-3000:], file=sys.stderr)
+        raise SystemExit(f"scrapy crawl failed with exit code {code}")
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    stats = json.loads(conn.execute("select stats from runs order by id desc limit 1").fetchone()[0])
+    conn.close()
+    return Measure("scrapy crawl (no checks)", int(stats["urls_checked"]), wall, cpu, rss,
+                   int(stats.get("bytes_received", 0)), float(stats.get("seconds") or 0))
+
+
 def bench_linkchecker(url: str, work: Path, threads: int = 32) -> Measure | None:
     exe = shutil.which("linkchecker", path=str(Path(sys.executable).parent)) or shutil.which("linkchecker")
     if not exe:
@@ -271,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reaudit", action="store_true", help="also time an unchanged re-audit (conditional requests)")
     ap.add_argument("--profile", default=None, metavar="FILE", help="cProfile the govaudit run into FILE")
     ap.add_argument("--keep", action="store_true", help="keep the generated site and outputs")
+    ap.add_argument("--crawl-only", action="store_true",
+                    help="time `scrapy crawl govaudit` alone (no checks, no reports), e.g. with --size 100000")
     args = ap.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="govaudit-bench-"))
@@ -295,7 +318,10 @@ def main(argv: list[str] | None = None) -> int:
     start = served.main_base + "/xxgk/index.html"
     results = []
     try:
-        results.append(bench_govaudit(start, work, args.size, profile=args.profile))
+        if args.crawl_only:
+            results.append(bench_crawl_only(start, work, args.size))
+        else:
+            results.append(bench_govaudit(start, work, args.size, profile=args.profile))
         print(results[-1].line(), flush=True)
         if args.reaudit:
             results.append(bench_govaudit(start, work, args.size, name="govaudit re-audit"))
