@@ -6,7 +6,8 @@ workers runs ``govaudit run SITES.toml --redis …`` (+ ``govaudit worker``)
 and ``govaudit collect`` as separate processes and prints the fetched URLs per
 second, measured from the first process start to the collector's end.
 
-    .venv/bin/python benchmarks/distributed.py --sites 6 --pages 60 --latency 0.05
+    .venv/bin/python benchmarks/distributed.py                  # both presets
+    .venv/bin/python benchmarks/distributed.py --preset cpu --workers 1,2,1,2
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -71,39 +73,57 @@ def embedded_round(province: Province, tmp: Path, *, concurrency: int, parallel:
     return int(urls), seconds
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sites", type=int, default=6)
-    ap.add_argument("--pages", type=int, default=60, help="articles per site")
-    ap.add_argument("--latency", type=float, default=0.05, help="seconds each answer takes")
-    ap.add_argument("--concurrency", type=int, default=4, help="per-host concurrency (global)")
-    ap.add_argument("--parallel", type=int, default=8, help="sites each worker crawls at once")
-    ap.add_argument("--workers", default="1,2", help="worker counts to compare")
-    args = ap.parse_args(argv)
-    if shutil.which("redis-server") is None:
-        raise SystemExit("redis-server is not installed (apt install redis-server)")
-    province = Province(n_sites=args.sites, pages=args.pages, latency=args.latency).start()
+PRESETS = {
+    # many sites, slow polite hosts: a worker is bounded by the sites it runs at once (--parallel)
+    "polite": {"sites": 12, "pages": 20, "latency": 0.1, "concurrency": 2, "parallel": 3},
+    # few fast sites, all at once: a worker is bounded by its CPU (parsing, Scrapy)
+    "cpu": {"sites": 8, "pages": 100, "latency": 0.05, "concurrency": 4, "parallel": 8},
+}
+
+
+def scenario(name: str, conf: dict[str, Any], counts: list[int]) -> None:
+    province = Province(n_sites=conf["sites"], pages=conf["pages"], latency=conf["latency"]).start()
     redis = start_redis()
-    print(f"province: {args.sites} sites x {args.pages} articles, {args.latency * 1000:.0f} ms per answer, "
-          f"per-host concurrency {args.concurrency}, {os.cpu_count()} CPUs")
+    print(f"[{name}] {conf['sites']} sites x {conf['pages']} articles, {conf['latency'] * 1000:.0f} ms per answer, "
+          f"per-host concurrency {conf['concurrency']}, {conf['parallel']} sites per worker at once, "
+          f"{os.cpu_count()} CPUs")
     try:
-        base = None
         with tempfile.TemporaryDirectory() as d:
-            urls, seconds = embedded_round(province, Path(d), concurrency=args.concurrency, parallel=args.parallel)
-        print(f"embedded (no Redis, with the report): {urls} URLs in {seconds:6.2f} s = {urls / seconds:6.1f} URLs/s")
+            urls, seconds = embedded_round(province, Path(d), concurrency=conf["concurrency"],
+                                           parallel=conf["parallel"])
+        print(f"  embedded, no Redis (incl. report): {urls} URLs in {seconds:6.2f} s = {urls / seconds:6.1f} URLs/s")
         province.reset_meter()
-        for n in (int(x) for x in args.workers.split(",")):
+        base = None
+        for n in counts:
             with tempfile.TemporaryDirectory() as d:
-                urls, seconds = one_round(n, province, redis.url, Path(d), concurrency=args.concurrency,
-                                          parallel=args.parallel)
+                urls, seconds = one_round(n, province, redis.url, Path(d), concurrency=conf["concurrency"],
+                                          parallel=conf["parallel"])
             rate = urls / seconds
             base = base or rate
-            print(f"{n} worker{'s' if n > 1 else ' '}: {urls} URLs in {seconds:6.2f} s = {rate:6.1f} URLs/s "
+            print(f"  {n} worker{'s' if n > 1 else ' '}: {urls} URLs in {seconds:6.2f} s = {rate:6.1f} URLs/s "
                   f"(x{rate / base:.2f}); peak per-host concurrency {max(province.max_active.values())}")
             province.reset_meter()
     finally:
         stop_redis(redis)
         province.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--preset", choices=[*PRESETS, "all"], default="all")
+    ap.add_argument("--sites", type=int, default=None)
+    ap.add_argument("--pages", type=int, default=None, help="articles per site")
+    ap.add_argument("--latency", type=float, default=None, help="seconds each answer takes")
+    ap.add_argument("--concurrency", type=int, default=None, help="per-host concurrency (global)")
+    ap.add_argument("--parallel", type=int, default=None, help="sites each worker crawls at once")
+    ap.add_argument("--workers", default="1,2", help="worker counts to compare")
+    args = ap.parse_args(argv)
+    if shutil.which("redis-server") is None:
+        raise SystemExit("redis-server is not installed (apt install redis-server)")
+    counts = [int(x) for x in args.workers.split(",")]
+    for name in (PRESETS if args.preset == "all" else [args.preset]):
+        conf = {k: (getattr(args, k) if getattr(args, k) is not None else v) for k, v in PRESETS[name].items()}
+        scenario(name, conf, counts)
     return 0
 
 

@@ -215,7 +215,7 @@ if conf[2] then delay = math.max(delay, tonumber(conf[2])) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= limit then return 25 end
+if redis.call('ZCARD', KEYS[1]) >= limit then return 5 end
 local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
 if now < nxt then return nxt - now end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[4])
@@ -240,6 +240,17 @@ return #KEYS
 HOST_CONF_TTL = 24 * 3600
 
 
+# KEYS: seed owner key, seeded flag; ARGV: namespace, worker
+# Takes over the seeding of a site whose seeding worker died before it had finished.
+TAKE_SEED = """
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+local owner = redis.call('GET', KEYS[1])
+if owner and redis.call('EXISTS', ARGV[1] .. ':hb:' .. owner) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1
+"""
+
+
 class Scripts:
     """The Lua scripts registered on one Redis client."""
 
@@ -251,6 +262,7 @@ class Scripts:
         self.site_done = server.register_script(SITE_DONE)
         self.lease = server.register_script(LEASE)
         self.renew = server.register_script(RENEW)
+        self.take_seed = server.register_script(TAKE_SEED)
 
 
 _SERVERS: dict[str, tuple[redis.Redis, Scripts]] = {}
@@ -681,6 +693,7 @@ class DistributedCrawl:
         self.poll = s.getfloat("GOVAUDIT_REDIS_POLL_SECONDS", 0.5)
         self.heartbeat = heartbeat_for(self.url, self.keys, self.worker, s.getfloat("GOVAUDIT_HEARTBEAT_SECONDS", 30))
         self.acked = 0
+        self.reseeding: Any = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -717,8 +730,25 @@ class DistributedCrawl:
         slot.finish_response = finish_response
 
     def spider_idle(self, spider: Any = None) -> None:
-        if not site_done(self.server, self.scripts, self.keys, self.rid):
-            raise DontCloseSpider
+        if site_done(self.server, self.scripts, self.keys, self.rid):
+            return
+        if self.reseeding is None and self.scripts.take_seed(
+                keys=[self.keys.seed(self.rid), self.keys.seeded(self.rid)], args=[self.keys.ns, self.worker]):
+            from scrapy.utils.defer import deferred_from_coro
+
+            logger.warning("the worker seeding run %s died before it had queued the start requests: "
+                           "seeding it here", self.rid)
+            self.reseeding = deferred_from_coro(self._reseed())
+        raise DontCloseSpider
+
+    async def _reseed(self) -> None:
+        """Queue the spider's start requests (URLs already claimed and queued are skipped by the claims)."""
+        try:
+            async for request in self.crawler.spider.start():
+                self.crawler.engine.crawl(request)
+            self.server.set(self.keys.seeded(self.rid), 1)
+        finally:
+            self.reseeding = None
 
     def spider_closed(self, spider: Any = None, reason: str = "") -> None:
         rid = self.rid

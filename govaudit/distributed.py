@@ -213,7 +213,7 @@ def wait_job(url: str, *, job: str = DEFAULT_JOB, wait: float = 30.0) -> Job:
 
 # ---------------------------------------------------------------------------- workers
 def worker_settings(url: str, ns: str, rid: int, options: CrawlOptions, *, worker: str | None = None,
-                    heartbeat: float = 30.0, poll: float = 0.5) -> dict[str, Any]:
+                    heartbeat: float = 30.0, poll: float = 0.2) -> dict[str, Any]:
     """Scrapy settings that make the crawl of one site part of the shared crawl."""
     from crawler import settings as base
     from crawler.distributed import Keys
@@ -240,6 +240,8 @@ def worker_settings(url: str, ns: str, rid: int, options: CrawlOptions, *, worke
         # politeness is global (HostLeaseMiddleware): no extra local delay
         "GOVAUDIT_HOST_CONCURRENCY": max(1, options.per_host_concurrency),
         "GOVAUDIT_HOST_DELAY": max(0.0, options.delay),
+        # a worker pops no more than it can soon run: requests it holds wait for leases while others idle
+        "CONCURRENT_REQUESTS": max(2, 2 * options.per_host_concurrency),
         "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": False,
         "DOWNLOADER_MIDDLEWARES": {**base.DOWNLOADER_MIDDLEWARES, "crawler.distributed.HostLeaseMiddleware": 950},
@@ -250,6 +252,42 @@ def worker_settings(url: str, ns: str, rid: int, options: CrawlOptions, *, worke
     if worker:
         out["GOVAUDIT_WORKER_ID"] = worker
     return out
+
+
+def worker_id_for(name: str | None) -> str:
+    """The worker id of this process: ``name`` if given, else host:pid:random."""
+    from scrapy.settings import Settings
+
+    from crawler.distributed import worker_id
+
+    return worker_id(Settings({"GOVAUDIT_WORKER_ID": name}) if name else None)
+
+
+def pick_site(server: Any, keys: Any, pending: list[SharedSite], worker: str, look: int = 256) -> SharedSite | None:
+    """Take the next site for this worker: not done, with the fewest workers on it (the first such).
+
+    Spreading workers over sites is what makes an added worker speed the audit
+    up: a site's own hosts allow only so many requests at once, whoever sends them.
+    The pick is registered at once (``NS:run:RID:workers``) so that workers
+    starting together spread too.
+    """
+    while pending:
+        window = pending[:look]
+        pipe = server.pipeline()
+        for site in window:
+            pipe.sismember(keys.done, site.rid)
+            pipe.scard(keys.run_workers(site.rid))
+        answers = pipe.execute()
+        done = {s.rid for s, d in zip(window, answers[0::2]) if d}
+        pending[:] = [s for s in pending if s.rid not in done]
+        live = [(n, i, s) for i, (s, d, n) in enumerate(zip(window, answers[0::2], answers[1::2])) if not d]
+        if not live:
+            continue
+        _, _, site = min(live, key=lambda t: (t[0], t[1]))
+        pending.remove(site)
+        server.sadd(keys.run_workers(site.rid), worker)
+        return site
+    return None
 
 
 def run_worker(url: str, *, job: str = DEFAULT_JOB, max_parallel: int = 4, wait: float = 30.0,
@@ -279,10 +317,12 @@ def run_worker(url: str, *, job: str = DEFAULT_JOB, max_parallel: int = 4, wait:
         logger.info("every site of %s is done", current.job_id)
         return {}
 
+    wid = worker_id_for(worker)
+
     def settings_for(site: SharedSite) -> Any:
         opts = CrawlOptions(**{**site.options.to_dict(), "log_level": log_level, "log_file": log_file})
         opts.extra_settings = {**opts.extra_settings,
-                               **worker_settings(url, current.ns, site.rid, opts, worker=worker, heartbeat=heartbeat)}
+                               **worker_settings(url, current.ns, site.rid, opts, worker=wid, heartbeat=heartbeat)}
         s = opts.scrapy_settings(":memory:")
         s.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
         return s
@@ -308,16 +348,13 @@ def run_worker(url: str, *, job: str = DEFAULT_JOB, max_parallel: int = 4, wait:
     crawlers: list[tuple[int, Any]] = []
 
     def start_next(result: Any = None) -> Any:
-        while pending:
-            site = pending.pop(0)
-            if server.sismember(keys.done, site.rid):
-                continue
+        site = pick_site(server, keys, pending, wid)
+        if site is not None:
             crawler = Crawler(GovauditSpider, settings_for(site), init_reactor=not crawlers)
             crawlers.append((site.rid, crawler))
             opts = site.options
             process.crawl(crawler, url=site.spec.url, run_id=site.rid, hosts=",".join(opts.hosts),
                           prefixes=",".join(opts.prefixes), exclude=opts.exclude).addBoth(start_next)
-            break
         return result
 
     for _ in range(max(1, max_parallel)):

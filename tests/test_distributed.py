@@ -191,6 +191,28 @@ def test_killed_worker_loses_no_page(single: dict[str, Any], redis_server: Redis
     assert findings_by_site(res["out"]) == findings_by_site(single["out"])
 
 
+def test_a_site_whose_seeding_worker_died_is_seeded_again(single: dict[str, Any], redis_server: RedisServer,  # noqa: F811
+                                                            province: Province, tmp_path: Path) -> None:  # noqa: F811
+    redis_server.flush()
+    toml = province.sites_toml(tmp_path / "sites.toml")
+    pub = run_cli("run", str(toml), "--redis", redis_server.url, "--no-crawl")
+    assert pub.returncode == 0, pub.stderr
+    r = redis_server.client()
+    r.set(f"{NS}:run:2:seed", "ghost")  # a worker that claimed the seeding and died (no heartbeat)
+    w = spawn("worker", "--redis", redis_server.url, "--heartbeat", "2", log=tmp_path / "w.log")
+    try:
+        c = run_cli("collect", "--redis", redis_server.url, "--db", str(tmp_path / "d.db"), "--out",
+                    str(tmp_path / "out"), "--as-of", "2026-11-22", "--timeout", "60", timeout=120)
+        w.wait(60)
+    finally:
+        if w.poll() is None:
+            w.kill()
+            w.wait()
+    assert c.returncode == 0, c.stderr + (tmp_path / "w.log").read_text()[-2000:]
+    assert "seeding it here" in (tmp_path / "w.log").read_text()
+    assert fetched(tmp_path / "d.db") == fetched(single["db"])
+
+
 def test_a_worker_that_loses_redis_stops(province: Province, tmp_path: Path) -> None:  # noqa: F811
     from .test_distributed_fixtures import start_redis, stop_redis
 
