@@ -215,7 +215,7 @@ if conf[2] then delay = math.max(delay, tonumber(conf[2])) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= limit then return 5 end
+if redis.call('ZCARD', KEYS[1]) >= limit then return 1 end
 local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
 if now < nxt then return nxt - now end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[4])
@@ -235,6 +235,9 @@ for i, key in ipairs(KEYS) do
 end
 return #KEYS
 """
+
+#: what LEASE answers when the host has no free lease (not a delay): back off
+BUSY_MS = 1
 
 #: how long a site's registered politeness for its hosts lasts (refreshed whenever its crawl starts)
 HOST_CONF_TTL = 24 * 3600
@@ -508,11 +511,14 @@ class HostLeaseMiddleware:
     async def process_request(self, request: Request, spider: Any = None) -> None:
         host = self.host_of(request)
         token = secrets.token_hex(8)
+        backoff = 10  # ms while the host is busy, doubled up to 200: waiting requests must not flood Redis
         while True:
             wait = int(self.scripts.lease(keys=[Keys.host(host), Keys.host_next(host), Keys.host_conf(host)],
                                           args=[self.limit, self.delay_ms, self.ttl_ms, token]))
             if wait <= 0:
                 break
+            if wait <= BUSY_MS:
+                wait, backoff = backoff + secrets.randbelow(backoff), min(backoff * 2, 200)
             await asyncio.sleep(min(wait, 1000) / 1000)
         request.meta["govaudit_lease"] = (host, token)
         self.held[token] = host
