@@ -81,6 +81,9 @@ class Keys:
     def seen(self, rid: int | str) -> str:
         return f"{self.ns}:run:{rid}:seen"
 
+    def pages(self, rid: int | str) -> str:
+        return f"{self.ns}:run:{rid}:pages"
+
     def inflight_count(self, rid: int | str) -> str:
         return f"{self.ns}:run:{rid}:inflight"
 
@@ -153,13 +156,24 @@ return {field, r[1]}
 """
 
 # KEYS: queue, seen, inflight hash, inflight counter; ARGV: score, data, claim key or '', parent field or ''
+# KEYS: queue, seen, inflight hash, inflight counter, pages counter
+# ARGV: score, data, claim key or '', parent field or '', max URLs, max pages, 1 if the request is a page
+# Returns 1 queued, 0 already claimed, 2 over the site's URL limit, 3 over its page limit.
 PUSH = """
 local pushed = 1
-if ARGV[3] ~= '' and redis.call('SADD', KEYS[2], ARGV[3]) == 0 then
-  pushed = 0
-else
-  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[3] ~= '' then
+  if redis.call('SISMEMBER', KEYS[2], ARGV[3]) == 1 then
+    pushed = 0
+  elseif redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[5]) then
+    pushed = 2
+  elseif ARGV[7] == '1' and tonumber(redis.call('GET', KEYS[5]) or '0') >= tonumber(ARGV[6]) then
+    pushed = 3
+  else
+    redis.call('SADD', KEYS[2], ARGV[3])
+    if ARGV[7] == '1' then redis.call('INCR', KEYS[5]) end
+  end
 end
+if pushed == 1 then redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]) end
 if ARGV[4] ~= '' and redis.call('HDEL', KEYS[3], ARGV[4]) == 1 then
   redis.call('DECR', KEYS[4])
 end
@@ -410,6 +424,9 @@ class ReliableQueue(PriorityQueue):
         self.worker = worker_id(settings)
         seen = getattr(spider, "seen", None)
         self.seen: RedisSeen | None = seen if isinstance(seen, RedisSeen) and seen.claim_on_push else None
+        self.max_urls = settings.getint("GOVAUDIT_MAX_URLS", 50000)
+        self.max_pages = settings.getint("GOVAUDIT_MAX_PAGES", 5000)
+        self.stats = getattr(spider.crawler, "stats", None)
 
     def __len__(self) -> int:
         return int(self.server.zcard(self.key))
@@ -424,10 +441,13 @@ class ReliableQueue(PriorityQueue):
             if self.seen.take_pending(key):
                 claim = key
         data = self._encode_request(request)
-        self.scripts_local.push(
+        is_page = request.meta.get("govaudit_role") == "page"
+        pushed = int(self.scripts_local.push(
             keys=[self.key, self.keys.seen(self.rid), self.keys.inflight(self.worker),
-                  self.keys.inflight_count(self.rid)],
-            args=[-request.priority, data, claim, parent])
+                  self.keys.inflight_count(self.rid), self.keys.pages(self.rid)],
+            args=[-request.priority, data, claim, parent, self.max_urls, self.max_pages, int(is_page)]))
+        if pushed in (2, 3) and self.stats is not None:  # the site's limits hold for all workers together
+            self.stats.inc_value("govaudit/url_limit_reached" if pushed == 2 else "govaudit/page_limit_reached")
 
     def pop(self, timeout: int = 0) -> Request | None:
         got = self.scripts_local.pop(keys=[self.key, self.keys.inflight(self.worker),

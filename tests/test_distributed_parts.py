@@ -27,7 +27,7 @@ def r(redis_server: RedisServer) -> Any:  # noqa: F811
     return redis_server.client()
 
 
-def make_queue(url: str, worker: str, rid: int = 7, seen: Any = None) -> Any:
+def make_queue(url: str, worker: str, rid: int = 7, seen: Any = None, **settings: Any) -> Any:
     from crawler.distributed import Keys, ReliableQueue, connect
 
     class S(scrapy.Spider):
@@ -37,7 +37,7 @@ def make_queue(url: str, worker: str, rid: int = 7, seen: Any = None) -> Any:
     spider.run_id = rid
     spider.seen = seen
     spider.crawler = SimpleNamespace(settings=Settings({"GOVAUDIT_REDIS_URL": url, "GOVAUDIT_REDIS_NS": NS,
-                                                        "GOVAUDIT_WORKER_ID": worker}))
+                                                        "GOVAUDIT_WORKER_ID": worker, **settings}))
     server, _ = connect(url)
     return ReliableQueue(server, spider, Keys(NS).queue(rid))
 
@@ -132,6 +132,34 @@ def test_a_claim_becomes_durable_only_with_its_queued_request(redis_server: Redi
     assert r.sismember(f"{NS}:run:7:seen", key)
     c = RedisSeen(server, f"{NS}:run:7:seen", claim_on_push=True)
     assert key in c and not c.add(key)
+
+
+def test_page_and_url_limits_hold_for_all_workers_together(redis_server: RedisServer, r: Any) -> None:  # noqa: F811
+    from crawler.distributed import RedisSeen, connect
+    from crawler.traps import canonical_url
+
+    server, _ = connect(redis_server.url)
+    limits = {"GOVAUDIT_MAX_PAGES": 3, "GOVAUDIT_MAX_URLS": 5}
+    queues = []
+    for w in ("wa", "wb"):
+        seen = RedisSeen(server, f"{NS}:run:7:seen", claim_on_push=True)
+        queues.append((seen, make_queue(redis_server.url, w, seen=seen, **limits)))
+
+    def claim_and_push(i: int, url: str, role: str) -> None:
+        seen, q = queues[i % 2]
+        if seen.add(canonical_url(url)):
+            request = req(url)
+            request.meta["govaudit_role"] = role
+            q.push(request)
+
+    for i in range(4):  # each worker alone would stay under 3 pages
+        claim_and_push(i, f"http://a.test/p{i}.html", "page")
+    for i in range(4):
+        claim_and_push(i, f"http://a.test/f{i}.pdf", "check")
+    queued = [queues[0][1].pop() for _ in range(10)]
+    urls = [q.url for q in queued if q is not None]
+    assert len([u for u in urls if u.endswith(".html")]) == 3
+    assert len(urls) == 5
 
 
 def test_site_is_done_only_when_seeded_and_nothing_is_queued_or_in_flight(redis_server: RedisServer,  # noqa: F811
