@@ -156,7 +156,6 @@ class AnnualAnalysis:
     site_url: str
 
 
-_CACHE_ATTR = "_govaudit_annual_analysis"
 
 
 def _is_image_url(url: str) -> bool:
@@ -247,9 +246,10 @@ def _pick_parsed(rep: YearReport) -> None:
 
 def annual_analysis(ctx: AuditContext) -> AnnualAnalysis:
     """The reports of one run, sorted into the owner's own (by year) and others; computed once."""
-    cached = getattr(ctx, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
+    return ctx.memo("annual_analysis", lambda: _annual_analysis(ctx))
+
+
+def _annual_analysis(ctx: AuditContext) -> AnnualAnalysis:
     cfg = ctx.site_config or {}
     owner, owner_source = _site_owner(ctx)
     owner_type = str(cfg.get("owner_type") or owner_type_of(owner))
@@ -283,7 +283,6 @@ def annual_analysis(ctx: AuditContext) -> AnnualAnalysis:
         due={y: due_date(y, owner_type, **dues) for y in set(years) | set(reports)},
         reports=reports, others=others, listing_url=listing_url, site_url=site_url,
     )
-    setattr(ctx, _CACHE_ATTR, result)
     return result
 
 

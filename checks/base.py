@@ -110,6 +110,14 @@ class AuditContext:
         self.plan = plan
         self._pages: list[tuple[dict[str, Any], PageFacts]] | None = None
         self._fetches: dict[str, dict[str, Any]] | None = None
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, factory: Callable[[], Any]) -> Any:
+        """A value computed once per context and shared by every check that needs it
+        (the column model, the link index, the 解读 matching …)."""
+        if key not in self._memo:
+            self._memo[key] = factory()
+        return self._memo[key]
 
     def pages(self) -> list[tuple[dict[str, Any], PageFacts]]:
         """Crawled HTML pages with their facts, in crawl order."""

@@ -112,22 +112,15 @@ def load_column_table(path: Path = COLUMNS_FILE) -> dict[str, Any]:
 
 
 def _table(ctx: AuditContext) -> dict[str, Any]:
-    cached = getattr(ctx, "_column_table", None)
-    if cached is None:
-        cached = load_column_table()
-        ctx._column_table = cached  # type: ignore[attr-defined]
-    return cached
+    return ctx.memo("column_table", load_column_table)
 
 
 def columns_of(ctx: AuditContext) -> list[Column]:
     """The column model of the run (built once per context)."""
-    cached = getattr(ctx, "_column_model", None)
-    if cached is None:
-        explicit = (ctx.site_config or {}).get("columns") or None
-        cached = build_columns(ctx.pages(), table=_table(ctx)["classes"], start_url=ctx.run.get("start_url"),
-                               fetches=ctx.fetches(), explicit=explicit)
-        ctx._column_model = cached  # type: ignore[attr-defined]
-    return cached
+    explicit = (ctx.site_config or {}).get("columns") or None
+    return ctx.memo("column_model", lambda: build_columns(
+        ctx.pages(), table=_table(ctx)["classes"], start_url=ctx.run.get("start_url"), fetches=ctx.fetches(),
+        explicit=explicit))
 
 
 def _minus_months(d: _dt.date, months: int) -> _dt.date:

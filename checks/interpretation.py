@@ -53,7 +53,6 @@ BASIS_GZ = Basis(
 )
 
 MIN_JIEDU_CHARS = 60  # shorter 解读 texts (image 解读, one-line notes) are not measured for copying
-_CACHE_ATTR = "_govaudit_policy_analysis"
 
 
 # ---------------------------------------------------------------------------
@@ -63,9 +62,10 @@ _CACHE_ATTR = "_govaudit_policy_analysis"
 
 def policy_analysis(ctx: AuditContext) -> PolicyAnalysis:
     """The recognition and matching of one run, computed once per context."""
-    cached = getattr(ctx, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
+    return ctx.memo("policy_analysis", lambda: _policy_analysis(ctx))
+
+
+def _policy_analysis(ctx: AuditContext) -> PolicyAnalysis:
     pages: list[PageFacts] = []
     aliases: dict[str, str] = {}
     for fetch, facts in ctx.pages():
@@ -75,7 +75,6 @@ def policy_analysis(ctx: AuditContext) -> PolicyAnalysis:
                 aliases[u] = facts.url
     result = analyse(pages, aliases=aliases, title_threshold=float(ctx.param("interpretation_title_similarity",
                                                                              TITLE_THRESHOLD)))
-    setattr(ctx, _CACHE_ATTR, result)
     return result
 
 

@@ -81,17 +81,23 @@ def soft404_reason(fetch: dict[str, Any], facts: Any, probes: dict[str, dict[str
 
 
 def _link_index(ctx: AuditContext) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]]]:
-    pages: dict[str, list[str]] = defaultdict(list)
+    """Linking pages (in crawl order, each once) and link kind/texts per target; built once per run."""
+    return ctx.memo("link_index", lambda: _build_link_index(ctx))
+
+
+def _build_link_index(ctx: AuditContext) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]]]:
+    pages: dict[str, dict[str, None]] = defaultdict(dict)
     info: dict[str, dict[str, Any]] = {}
     for ln in ctx.store.iter_links(ctx.run_id):
         tgt = ln["target"]
-        if ln["source"] not in pages[tgt]:
-            pages[tgt].append(ln["source"])
-        meta = info.setdefault(tgt, {"kind": ln["kind"], "texts": []})
+        pages[tgt][ln["source"]] = None
+        meta = info.get(tgt)
+        if meta is None:
+            meta = info[tgt] = {"kind": ln["kind"], "texts": []}
         text = (ln["text"] or "").strip()
-        if text and text not in meta["texts"] and len(meta["texts"]) < 5:
+        if text and len(meta["texts"]) < 5 and text not in meta["texts"]:
             meta["texts"].append(text)
-    return pages, info
+    return {t: list(srcs) for t, srcs in pages.items()}, info
 
 
 def _severity(kind: str, url: str, ctx: AuditContext) -> str:
