@@ -70,6 +70,8 @@ class AuditResult:
     unreachable: list[str]
     interrupted: list[int]
     report: dict[str, Any]
+    #: run id -> (findings, check errors, verdict): pass to report_runs(checked=…) to report again without re-checking
+    checked: dict[int, tuple[list[Finding], list[dict[str, Any]], dict[str, Any]]] = field(default_factory=dict)
 
 
 def validate_url(url: str) -> str:
@@ -247,7 +249,10 @@ def recheck(*, db: str | Path, run_id: int | None, out: str | Path, as_of: str |
 def report_runs(store: Store, run_ids: list[int], sites: list[SiteSpec], *, out_dir: Path, as_of: _dt.date,
                 plan: Any = None, template_dir: str | Path | None = None, names: dict[str, str] | None = None,
                 report_meta: dict[str, Any] | None = None,
-                formats: tuple[str, ...] = ("json", "csv", "html", "docx")) -> AuditResult:
+                formats: tuple[str, ...] = ("json", "csv", "html", "docx"),
+                checked: dict[int, tuple[list[Finding], list[dict[str, Any]], dict[str, Any]]] | None = None,
+                ) -> AuditResult:
+    """Check each stored run (unless ``checked`` already holds its result) and write the reports."""
     from checks import load_all
     from reports.findings_io import findings_document, write_csv, write_json
     from reports.model import SiteResult, build_report
@@ -258,9 +263,14 @@ def report_runs(store: Store, run_ids: list[int], sites: list[SiteSpec], *, out_
     all_findings: dict[int, list[Finding]] = {}
     unreachable = []
     interrupted = []
+    done: dict[int, tuple[list[Finding], list[dict[str, Any]], dict[str, Any]]] = {}
     for run_id, spec in zip(run_ids, sites):
-        findings, errors, verdict = check_run(store, run_id, as_of=as_of, spec=spec,
-                                              plan=spec.plan if spec.plan is not None else plan)
+        if checked and run_id in checked:
+            findings, errors, verdict = checked[run_id]
+        else:
+            findings, errors, verdict = check_run(store, run_id, as_of=as_of, spec=spec,
+                                                  plan=spec.plan if spec.plan is not None else plan)
+        done[run_id] = (findings, errors, verdict)
         run = store.run(run_id)
         if _unreachable_reason(store, run_id, spec.url):
             unreachable.append(spec.url)
@@ -313,7 +323,7 @@ def report_runs(store: Store, run_ids: list[int], sites: list[SiteSpec], *, out_
         except NotImplementedError:
             pass
     return AuditResult(run_ids=run_ids, outputs=outputs, findings=all_findings, unreachable=unreachable,
-                       interrupted=interrupted, report=report)
+                       interrupted=interrupted, report=report, checked=done)
 
 
 def default_db() -> str:

@@ -61,6 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Loggers whose records are findings (a retried 500, an unreachable robots.txt), not console news:
+#: they still reach a --log-file, and the console with -v.
+_FINDINGS_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt")
+
+
+def _quiet_console(record: logging.LogRecord) -> bool:
+    return not record.name.startswith(_FINDINGS_LOGGERS)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -73,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.root.handlers:  # libraries may lower logger levels; the console stays at ours
         handler.setLevel(level)
+        if level > logging.INFO:
+            handler.addFilter(_quiet_console)
     try:
         return int(args.func(args) or 0)
     except UserError as exc:

@@ -89,7 +89,10 @@ def run_crawls(sites: list[tuple[str, int]], db_path: str, options: CrawlOptions
 
     from crawler.spiders.govaudit_spider import GovauditSpider
 
-    settings = options.scrapy_settings(db_path)
+    # The process holds project defaults only: Scrapy merges a runner's settings into each crawler
+    # wherever the crawler's own priority is not higher, so per-site options must outrank them.
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
     # logging goes through the root logger that the CLI configured (or to --log-file)
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     level = getattr(logging, options.log_level.upper(), logging.WARNING)

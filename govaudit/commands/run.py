@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ._options import add_crawl_options, add_report_options, crawl_options, load_plan_arg, report_meta
+from ._options import (add_crawl_options, add_report_options, crawl_options, load_plan_arg, output_names,
+                       report_meta)
 
 EXIT_OK = 0
 EXIT_CONFIG = 2
@@ -148,7 +149,8 @@ def _site_report(result: Any, store_db: str, entries: list[Any], out: Path, args
     for run_id, entry in zip(result.run_ids, entries):
         report_runs(store, [run_id], [entry.spec], out_dir=prepare_out(out / "sites" / entry.slug),
                     as_of=parse_as_of(args.as_of or store.run(run_id)["as_of"]), plan=plan,
-                    template_dir=args.template_dir, report_meta=report_meta(args), formats=("json", "csv", "html"))
+                    template_dir=args.template_dir, report_meta=report_meta(args), formats=("json", "csv", "html"),
+                    names=output_names(args), checked=result.checked)
 
 
 def run(args: Any) -> int:
@@ -181,7 +183,7 @@ def run(args: Any) -> int:
         result = audit_sites([e.spec for e in cfg.sites], db=args.db, out=args.out, as_of=args.as_of,
                              options=base, per_site_options={e.spec.url: e.options for e in cfg.sites}, plan=plan,
                              template_dir=args.template_dir, report_meta=meta, resume=args.resume,
-                             max_parallel=args.parallel)
+                             max_parallel=args.parallel, names=output_names(args))
         _site_report(result, args.db, cfg.sites, Path(args.out), args, plan)
         failed = _summarise(result, cfg.sites)
     if cfg.errors or failed:
