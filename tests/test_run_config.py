@@ -141,3 +141,22 @@ def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "stale lock" in (tmp_path / "c.log").read_text(encoding="utf-8")
     assert not os.path.exists(str(db) + ".lock")
+
+
+def test_a_sites_own_options_outrank_the_command_line(tmp_path: Path) -> None:
+    """Scrapy merges the process settings into each crawler: a site's obey_robots must survive that."""
+    site = bare_site()
+    site.add_raw("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    site.add_raw("/index.html", page("首页", '<a href="/private/p.html">内部</a>'))
+    site.add_raw("/private/p.html", page("内部页面", "<p>x</p>"))
+    with served(site) as srv:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f'[[sites]]\nname = "甲"\nurl = "{srv.main_base}/index.html"\nobey_robots = false\n',
+                         encoding="utf-8")
+        proc = run_cli("run", str(sites), "--db", str(tmp_path / "r.db"), "--out", str(tmp_path / "out"),
+                       "--delay", "0", "--as-of", "2026-11-22")
+    assert proc.returncode == 0, proc.stderr
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "r.db")
+    assert db.execute("select title from pages where url like '%/private/p.html'").fetchone() == ("内部页面",)
