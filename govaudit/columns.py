@@ -187,6 +187,7 @@ def classify(name: str, table: Mapping[str, Mapping[str, Any]], *, column_type: 
 # ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)
 def listing_key(url: str) -> tuple[str, int]:
     """(key of the listing a page belongs to, page number) for a listing page URL.
 

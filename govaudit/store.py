@@ -414,13 +414,11 @@ class Store:
     def iter_pages(self, run_id: int) -> Iterator[tuple[dict[str, Any], PageFacts]]:
         """Crawled HTML pages with their facts (links included)."""
         links_by_source: dict[str, list[Link]] = {}
-        for r in self.db.query(
-            "select source, target, text, kind, context, tag from links where run_id = ? order by rowid", [run_id]
-        ):
-            links_by_source.setdefault(r["source"], []).append(
-                Link(url=r["target"], text=r["text"] or "", kind=r["kind"], context=r["context"] or "other",
-                     tag=r["tag"] or "a")
-            )
+        cur = self.db.conn.execute(
+            "select source, target, text, kind, context, tag from links where run_id = ? order by rowid", [run_id])
+        for source, target, text, kind, context, tag in cur:  # plain tuples: this table is the largest
+            links_by_source.setdefault(source, []).append(
+                Link(url=target, text=text or "", kind=kind, context=context or "other", tag=tag or "a"))
         for row in self.db.query("select * from pages where run_id = ? and facts is not null order by rowid", [run_id]):
             row = self._decode_page(row)
             facts = PageFacts.from_dict(json.loads(row.pop("facts")))
@@ -433,7 +431,10 @@ class Store:
         if kind:
             sql += " and kind = ?"
             args.append(kind)
-        yield from self.db.query(sql + " order by rowid", args)
+        cur = self.db.conn.execute(sql + " order by rowid", args)
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            yield dict(zip(names, row))
 
     def count_pages(self, run_id: int) -> dict[str, int]:
         out = {}
