@@ -74,11 +74,28 @@ def classify_link(href: str, base_url: str, internal_hosts: Iterable[str] | None
     ``internal_hosts`` are the crawled hosts (default: the host of ``base_url``);
     an http(s) target on any other host is ``external``.
     """
-    hosts = frozenset(_bare_host(x) for x in internal_hosts) if internal_hosts else frozenset((host_of(base_url),))
-    return _classify(href or "", base_url or "", hosts)
+    hosts = _host_set(tuple(internal_hosts)) if internal_hosts else frozenset((host_of(base_url),))
+    href = href or ""
+    base = base_url or ""
+    # The same navigation links stand on every page: for an absolute URL or an absolute path the
+    # page's own path does not matter, so the cache is keyed on the site root instead.
+    if "#" not in href:
+        head = href.lstrip()[:8].lower()
+        if head.startswith(("http://", "https://")):
+            base = ""
+        elif head.startswith("/") and not head.startswith("//"):
+            parts = urlsplit(base)
+            if parts.scheme in ("http", "https"):
+                base = f"{parts.scheme}://{parts.netloc}/"
+    return _classify(href, base, hosts)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=256)
+def _host_set(hosts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_bare_host(x) for x in hosts)
+
+
+@lru_cache(maxsize=65536)
 def _classify(href: str, base_url: str, hosts: frozenset[str]) -> tuple[str, str]:
     raw = href
     h = _clean_href(raw)
