@@ -31,6 +31,40 @@ from .models import Fetch, Finding, Link, PageFacts
 SCHEMA_VERSION = 1
 
 
+#: PageFacts fields that StoredPageFacts reads from the store on demand.
+LAZY_FIELDS = ("body_text", "tables", "headings")
+
+
+def _lazy_field(name: str) -> property:
+    def get(self: "StoredPageFacts") -> Any:
+        d = self.__dict__
+        if name in d:
+            return d[name]
+        source = d.get("_source")
+        if source is not None:
+            store, run_id, url = source
+            return store.page_field(run_id, url, name)
+        return "" if name == "body_text" else []
+
+    def put(self: "StoredPageFacts", value: Any) -> None:
+        self.__dict__[name] = value
+
+    return property(get, put)
+
+
+class StoredPageFacts(PageFacts):
+    """PageFacts whose bulky fields stay in the store until a check reads them (not kept after)."""
+
+    body_text = _lazy_field("body_text")
+    tables = _lazy_field("tables")
+    headings = _lazy_field("headings")
+
+    def _bind(self, store: "Store", run_id: int, url: str) -> None:
+        self.__dict__["_source"] = (store, run_id, url)
+        for name in LAZY_FIELDS:
+            self.__dict__.pop(name, None)
+
+
 class StoreError(Exception):
     """The store cannot be opened or written."""
 
@@ -402,8 +436,14 @@ class Store:
         row["blocked"] = bool(row.get("blocked"))
         return row
 
+    def _page_columns(self) -> str:
+        """Every column of ``pages`` but the facts JSON (the bulk of the table)."""
+        cols = [c.name for c in self.db["pages"].columns if c.name != "facts"]
+        return ", ".join(f'"{c}"' for c in cols)
+
     def iter_fetches(self, run_id: int, *, role: str | None = None) -> Iterator[dict[str, Any]]:
-        sql = "select * from pages where run_id = ?"
+        """Every requested URL of a run (without its page facts)."""
+        sql = f"select {self._page_columns()} from pages where run_id = ?"
         args: list[Any] = [run_id]
         if role:
             sql += " and role = ?"
@@ -411,19 +451,46 @@ class Store:
         for row in self.db.query(sql + " order by rowid", args):
             yield self._decode_page(row)
 
-    def iter_pages(self, run_id: int) -> Iterator[tuple[dict[str, Any], PageFacts]]:
-        """Crawled HTML pages with their facts (links included)."""
+    def iter_pages(self, run_id: int, *, lazy: bool = True) -> Iterator[tuple[dict[str, Any], PageFacts]]:
+        """Crawled HTML pages with their facts (links included).
+
+        With ``lazy`` (the default) the bulky fields — ``body_text``, ``tables``, ``headings`` — are
+        read from the store when a check asks for them and not kept, and identical links share one
+        object, so a 100,000-URL run fits in a few hundred MB.
+        """
         links_by_source: dict[str, list[Link]] = {}
+        shared: dict[tuple[str, str, str, str, str], Link] = {}
         cur = self.db.conn.execute(
             "select source, target, text, kind, context, tag from links where run_id = ? order by rowid", [run_id])
         for source, target, text, kind, context, tag in cur:  # plain tuples: this table is the largest
-            links_by_source.setdefault(source, []).append(
-                Link(url=target, text=text or "", kind=kind, context=context or "other", tag=tag or "a"))
+            key = (target, text or "", kind, context or "other", tag or "a")
+            link = shared.get(key)
+            if link is None:
+                link = shared[key] = Link(url=key[0], text=key[1], kind=key[2], context=key[3], tag=key[4])
+            links_by_source.setdefault(source, []).append(link)
+        shared.clear()
         for row in self.db.query("select * from pages where run_id = ? and facts is not null order by rowid", [run_id]):
             row = self._decode_page(row)
-            facts = PageFacts.from_dict(json.loads(row.pop("facts")))
-            facts.links = links_by_source.get(row["url"], [])
+            data = json.loads(row.pop("facts"))
+            if lazy:
+                for name in LAZY_FIELDS:
+                    data.pop(name, None)
+                facts: PageFacts = StoredPageFacts.from_dict(data)
+                facts._bind(self, run_id, row["url"])  # type: ignore[attr-defined]
+            else:
+                facts = PageFacts.from_dict(data)
+            facts.links = links_by_source.pop(row["url"], [])
             yield row, facts
+
+    def page_field(self, run_id: int, url: str, name: str) -> Any:
+        """One field of a stored page's facts (``body_text``, ``tables`` …), read on demand."""
+        row = self.db.conn.execute(
+            "select json_extract(facts, ?) from pages where run_id = ? and url = ?", [f"$.{name}", run_id, url]
+        ).fetchone()
+        value = row[0] if row else None
+        if name == "body_text":
+            return value or ""
+        return json.loads(value) if isinstance(value, str) else (value or [])
 
     def iter_links(self, run_id: int, *, kind: str | None = None) -> Iterator[dict[str, Any]]:
         sql = "select * from links where run_id = ?"
