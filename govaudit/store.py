@@ -20,6 +20,7 @@ import datetime as _dt
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -432,6 +433,9 @@ class Store:
     @staticmethod
     def _decode_page(row: dict[str, Any]) -> dict[str, Any]:
         row = dict(row)
+        for key in ("url", "final_url"):
+            if isinstance(row.get(key), str):
+                row[key] = sys.intern(row[key])
         row["redirects"] = json.loads(row.get("redirects") or "[]")
         row["blocked"] = bool(row.get("blocked"))
         return row
@@ -463,6 +467,7 @@ class Store:
         cur = self.db.conn.execute(
             "select source, target, text, kind, context, tag from links where run_id = ? order by rowid", [run_id])
         for source, target, text, kind, context, tag in cur:  # plain tuples: this table is the largest
+            source, target = sys.intern(source), sys.intern(target)
             key = (target, text or "", kind, context or "other", tag or "a")
             link = shared.get(key)
             if link is None:
@@ -500,8 +505,13 @@ class Store:
             args.append(kind)
         cur = self.db.conn.execute(sql + " order by rowid", args)
         names = [d[0] for d in cur.description]
+        urls = [i for i, n in enumerate(names) if n in ("source", "target")]
         for row in cur:
-            yield dict(zip(names, row))
+            values = list(row)
+            for i in urls:  # the same addresses recur on every page: keep one copy of each
+                if values[i] is not None:
+                    values[i] = sys.intern(values[i])
+            yield dict(zip(names, values))
 
     def count_pages(self, run_id: int) -> dict[str, int]:
         out = {}
