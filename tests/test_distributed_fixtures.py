@@ -11,6 +11,7 @@ meter can see parallel requests), the others use them.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import shutil
 import socket
 import subprocess
@@ -83,6 +84,9 @@ def stop_redis(server: RedisServer) -> None:
 @pytest.fixture(scope="module")
 def redis_server() -> Iterator[RedisServer]:
     if REDIS_SERVER is None:
+        # CI installs it (scripts/install-system-deps.sh): there, its absence is a failure
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not installed; scripts/install-system-deps.sh should have installed it")
         pytest.skip("redis-server is not installed (apt install redis-server)")
     server = start_redis()
     try:
