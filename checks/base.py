@@ -122,7 +122,7 @@ class AuditContext:
     def pages(self) -> list[tuple[dict[str, Any], PageFacts]]:
         """Crawled HTML pages with their facts, in crawl order."""
         if self._pages is None:
-            self._pages = list(self.store.iter_pages(self.run_id))
+            self._pages = list(self.store.iter_pages(self.run_id, fetches=self.fetches()))
         return self._pages
 
     def fetches(self) -> dict[str, dict[str, Any]]:

@@ -313,14 +313,16 @@ def missing_section(ctx: AuditContext) -> Iterable[Finding]:
         return
     fetches = ctx.fetches()
     sections = _table(ctx).get("sections") or {}
-    targets: list[tuple[str, str]] = []  # (text, url) of nav links and columns
-    names: list[str] = []
+    nav: dict[tuple[str, str], None] = {}  # (text, url) of nav links, each once, in crawl order
+    named_on: dict[str, None] = {}
     for _, facts in pages:
         for ln in facts.links:
             if ln.context == "nav" and ln.kind == "page":
-                targets.append((re.sub(r"\s+", "", ln.text or ""), ln.url))
-        names.append(facts.column)
-        names.extend(c.get("text", "") for c in facts.breadcrumbs)
+                nav[(ln.text or "", ln.url)] = None
+        named_on[facts.column] = None
+        named_on.update((c.get("text", ""), None) for c in facts.breadcrumbs)
+    targets = [(re.sub(r"\s+", "", t), u) for t, u in nav]  # (text, url) of nav links and columns
+    names = list(named_on)
     for col in columns_of(ctx):
         targets.append((col.name, col.url))
     for key, spec in sections.items():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -65,38 +65,40 @@ def soft404_reason(fetch: dict[str, Any], facts: Any, probes: dict[str, dict[str
     """
     if fetch.get("status") != 200 or facts is None:
         return None
-    if facts.kind == "article" and facts.published and len(facts.body_text or "") > 400:
+    host = urlsplit(fetch.get("final_url") or fetch["url"]).netloc.lower()
+    probe = probes.get(host)
+    if not (probe and probe.get("status") == 200 and probe.get("final_url") != fetch.get("final_url")):
+        probe = None  # the site answers a URL that cannot exist properly (or was not probed)
+    p_title = (probe.get("title") or "") if probe else ""
+    if not facts.is_not_found and (probe is None or p_title != (facts.title or "")):
+        return None  # neither signal can fire: the body text is not read (a store lookup per page)
+    body = facts.body_text or ""
+    if facts.kind == "article" and facts.published and len(body) > 400:
         return None  # a real article that merely mentions 404
     if facts.is_not_found:
         return "页面返回 HTTP 200，但内容为“页面不存在”提示（软404）"
-    host = urlsplit(fetch.get("final_url") or fetch["url"]).netloc.lower()
-    probe = probes.get(host)
-    if probe and probe.get("status") == 200 and probe.get("final_url") != fetch.get("final_url"):
-        p_title, p_text = probe.get("title") or "", probe.get("text") or ""
-        same_title = p_title == (facts.title or "")
-        same_text = p_text == (facts.body_text or "") or _similar(p_text, facts.body_text or "") > 0.9
-        if same_title and same_text:
-            return "页面返回 HTTP 200，但与本站“页面不存在”页面相同（软404）"
+    p_text = probe.get("text") or ""
+    if p_text == body or _similar(p_text, body) > 0.9:
+        return "页面返回 HTTP 200，但与本站“页面不存在”页面相同（软404）"
     return None
 
 
-def _link_index(ctx: AuditContext) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]]]:
-    """Linking pages (in crawl order, each once) and link kind/texts per target; built once per run."""
-    return ctx.memo("link_index", lambda: _build_link_index(ctx))
+def _link_index(ctx: AuditContext, targets: Iterable[str]) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]]]:
+    """Linking pages (in crawl order, each once) and link kind/texts of each target.
 
-
-def _build_link_index(ctx: AuditContext) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]]]:
+    Only the targets asked for are read from the store (a run's broken and blocked
+    URLs, not its hundreds of thousands of links)."""
     pages: dict[str, dict[str, None]] = defaultdict(dict)
     info: dict[str, dict[str, Any]] = {}
-    for ln in ctx.store.iter_links(ctx.run_id):
-        tgt = ln["target"]
-        pages[tgt][ln["source"]] = None
-        meta = info.get(tgt)
-        if meta is None:
-            meta = info[tgt] = {"kind": ln["kind"], "texts": []}
-        text = (ln["text"] or "").strip()
-        if text and len(meta["texts"]) < 5 and text not in meta["texts"]:
-            meta["texts"].append(text)
+    for tgt, links in ctx.store.links_to(ctx.run_id, targets).items():
+        for ln in links:
+            pages[tgt][ln["source"]] = None
+            meta = info.get(tgt)
+            if meta is None:
+                meta = info[tgt] = {"kind": ln["kind"], "texts": []}
+            text = (ln["text"] or "").strip()
+            if text and len(meta["texts"]) < 5 and text not in meta["texts"]:
+                meta["texts"].append(text)
     return {t: list(srcs) for t, srcs in pages.items()}, info
 
 
@@ -118,9 +120,9 @@ def broken_link(ctx: AuditContext) -> Iterator[Finding]:
     (reported by GA102 blocked_link instead).  One finding per broken target,
     listing every page that links to it.
     """
-    linking, info = _link_index(ctx)
     probes = ctx.store.probes(ctx.run_id)
     facts_by_url = {fetch["url"]: facts for fetch, facts in ctx.pages()}
+    broken: list[tuple[str, Any, str]] = []
     for url, fetch in ctx.fetches().items():
         if fetch.get("blocked"):
             continue
@@ -135,8 +137,11 @@ def broken_link(ctx: AuditContext) -> Iterator[Finding]:
                 reason = f"重定向后返回 {reason}"
         else:
             reason = soft404_reason(fetch, facts_by_url.get(url), probes)
-        if not reason:
-            continue
+        if reason:
+            broken.append((url, fetch, reason))
+    linking, info = _link_index(ctx, [url for url, _, _ in broken])
+    for url, fetch, reason in broken:
+        status, error = fetch.get("status"), fetch.get("error")
         meta = info.get(url, {})
         kind = meta.get("kind") or ("page" if fetch.get("role") == "page" else "attachment")
         pages = linking.get(url, [])
@@ -163,10 +168,9 @@ def blocked_link(ctx: AuditContext) -> Iterator[Finding]:
     """Finds targets that answered with a WAF or anti-bot block (HTTP 412/418/521,
     or 403 with a challenge page).  They are not broken links: the tool could
     not see the page, so a person has to check it."""
-    linking, info = _link_index(ctx)
-    for url, fetch in ctx.fetches().items():
-        if not fetch.get("blocked"):
-            continue
+    blocked = [(url, fetch) for url, fetch in ctx.fetches().items() if fetch.get("blocked")]
+    linking, info = _link_index(ctx, [url for url, _ in blocked])
+    for url, fetch in blocked:
         status = fetch.get("status")
         meta = info.get(url, {})
         yield blocked_link.finding(

@@ -21,13 +21,13 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from .models import Fetch, Finding, Link, PageFacts
+from .models import Fetch, Finding, Link, ListItem, PageFacts
 
 SCHEMA_VERSION = 1
 
@@ -35,35 +35,106 @@ SCHEMA_VERSION = 1
 #: PageFacts fields that StoredPageFacts reads from the store on demand.
 LAZY_FIELDS = ("body_text", "tables", "headings")
 
+#: Columns of ``pages`` whose values repeat across rows (one copy of each value is kept).
+_REPEATED = frozenset({"url", "final_url", "role", "method", "content_type", "error", "referer", "fetched_at",
+                       "kind", "published", "column_name"})
+
 
 def _lazy_field(name: str) -> property:
     def get(self: "StoredPageFacts") -> Any:
-        d = self.__dict__
-        if name in d:
-            return d[name]
-        source = d.get("_source")
-        if source is not None:
-            store, run_id, url = source
-            return store.page_field(run_id, url, name)
+        value = self.__dict__.get(name, _MISSING)
+        if value is not _MISSING:
+            return value
+        if self._source is not None:
+            store, run_id = self._source
+            return store.page_field(run_id, self.url, name)
         return "" if name == "body_text" else []
 
     def put(self: "StoredPageFacts", value: Any) -> None:
+        if self._source is not None and not value:
+            return  # the constructor's default: the stored value is read on demand
         self.__dict__[name] = value
 
     return property(get, put)
 
 
+_MISSING = object()
+
+
 class StoredPageFacts(PageFacts):
     """PageFacts whose bulky fields stay in the store until a check reads them (not kept after)."""
+
+    __slots__ = ("_source",)
 
     body_text = _lazy_field("body_text")
     tables = _lazy_field("tables")
     headings = _lazy_field("headings")
 
-    def _bind(self, store: "Store", run_id: int, url: str) -> None:
-        self.__dict__["_source"] = (store, run_id, url)
-        for name in LAZY_FIELDS:
-            self.__dict__.pop(name, None)
+    def __init__(self, source: tuple["Store", int] | None, **fields: Any) -> None:
+        self._source = source
+        super().__init__(**fields)
+
+
+def _intern_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return sys.intern(value) if len(value) <= 300 else value
+    if isinstance(value, dict):
+        return {sys.intern(k): _intern_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_intern_strings(v) for v in value]
+    return value
+
+
+_KEPT_FIELDS = frozenset(f.name for f in dataclasses.fields(PageFacts)) - {"links"} - set(LAZY_FIELDS)
+
+
+def _stored_facts(source: tuple["Store", int], data: dict[str, Any], url: str) -> "StoredPageFacts":
+    """StoredPageFacts from a page's facts JSON: short strings (dates, labels, meta values, site
+    names) shared with every other page that has them, the page's own URL shared with its row."""
+    fields: dict[str, Any] = {}
+    for k, v in data.items():
+        if k not in _KEPT_FIELDS:
+            continue
+        if k == "list_items":
+            v = [ListItem(**_intern_strings(x)) for x in v] if v else []
+        elif k == "url":
+            v = url if v == url else sys.intern(v)
+        else:
+            v = _intern_strings(v)
+        fields[k] = v
+    return StoredPageFacts(source, **fields)
+
+
+class FetchRow(Mapping[str, Any]):
+    """One row of ``pages`` without its facts: a read-only mapping a quarter the size of a dict.
+
+    A 100,000-URL run keeps one per requested URL while it is checked.
+    """
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[str, int], values: tuple[Any, ...]):
+        self._index = index
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[self._index[key]]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        i = self._index.get(key)
+        return default if i is None else self._values[i]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __repr__(self) -> str:
+        return f"FetchRow({dict(self)!r})"
 
 
 class StoreError(Exception):
@@ -440,27 +511,43 @@ class Store:
         row["blocked"] = bool(row.get("blocked"))
         return row
 
-    def _page_columns(self) -> str:
+    def _page_columns(self) -> list[str]:
         """Every column of ``pages`` but the facts JSON (the bulk of the table)."""
-        cols = [c.name for c in self.db["pages"].columns if c.name != "facts"]
-        return ", ".join(f'"{c}"' for c in cols)
+        return [c.name for c in self.db["pages"].columns if c.name != "facts"]
 
-    def iter_fetches(self, run_id: int, *, role: str | None = None) -> Iterator[dict[str, Any]]:
-        """Every requested URL of a run (without its page facts)."""
-        sql = f"select {self._page_columns()} from pages where run_id = ?"
+    def iter_fetches(self, run_id: int, *, role: str | None = None) -> Iterator[FetchRow]:
+        """Every requested URL of a run (without its page facts), as read-only mappings."""
+        cols = self._page_columns()
+        sql = f"select {', '.join(chr(34) + c + chr(34) for c in cols)} from pages where run_id = ?"
         args: list[Any] = [run_id]
         if role:
             sql += " and role = ?"
             args.append(role)
-        for row in self.db.query(sql + " order by rowid", args):
-            yield self._decode_page(row)
+        index = {c: i for i, c in enumerate(cols)}
+        repeated = [i for i, c in enumerate(cols) if c in _REPEATED]
+        i_redirects, i_blocked = index.get("redirects"), index.get("blocked")
+        no_redirects: list[str] = []
+        for row in self.db.conn.execute(sql + " order by rowid", args):
+            values = list(row)
+            for i in repeated:  # the same addresses and labels recur on every row: keep one copy of each
+                if isinstance(values[i], str):
+                    values[i] = sys.intern(values[i])
+            if i_redirects is not None:
+                text = values[i_redirects]
+                values[i_redirects] = json.loads(text) if text and text != "[]" else no_redirects
+            if i_blocked is not None:
+                values[i_blocked] = bool(values[i_blocked])
+            yield FetchRow(index, tuple(values))
 
-    def iter_pages(self, run_id: int, *, lazy: bool = True) -> Iterator[tuple[dict[str, Any], PageFacts]]:
-        """Crawled HTML pages with their facts (links included).
+    def iter_pages(self, run_id: int, *, lazy: bool = True,
+                   fetches: Mapping[str, Mapping[str, Any]] | None = None
+                   ) -> Iterator[tuple[Mapping[str, Any], PageFacts]]:
+        """Crawled HTML pages with their fetch rows and facts (links included).
 
         With ``lazy`` (the default) the bulky fields — ``body_text``, ``tables``, ``headings`` — are
-        read from the store when a check asks for them and not kept, and identical links share one
-        object, so a 100,000-URL run fits in a few hundred MB.
+        read from the store when a check asks for them and not kept, identical links share one
+        object and repeated strings one copy, so a 100,000-URL run fits in about 100 MB.
+        ``fetches`` (the run's rows by URL, from :meth:`iter_fetches`) lets pages share those rows.
         """
         links_by_source: dict[str, list[Link]] = {}
         shared: dict[tuple[str, str, str, str, str], Link] = {}
@@ -474,17 +561,23 @@ class Store:
                 link = shared[key] = Link(url=key[0], text=key[1], kind=key[2], context=key[3], tag=key[4])
             links_by_source.setdefault(source, []).append(link)
         shared.clear()
-        for row in self.db.query("select * from pages where run_id = ? and facts is not null order by rowid", [run_id]):
-            row = self._decode_page(row)
-            data = json.loads(row.pop("facts"))
+        if fetches is None:
+            fetches = {r["url"]: r for r in self.iter_fetches(run_id, role="page")}
+        source = (self, run_id)
+        for url, facts_json in self.db.conn.execute(
+                "select url, facts from pages where run_id = ? and facts is not null order by rowid", [run_id]):
+            row = fetches.get(url)
+            if row is None:  # stored after the caller read its rows
+                row = self.get_fetch(run_id, url) or {"url": url}
+            data = json.loads(facts_json)
+            links = links_by_source.pop(url, [])
             if lazy:
                 for name in LAZY_FIELDS:
                     data.pop(name, None)
-                facts: PageFacts = StoredPageFacts.from_dict(data)
-                facts._bind(self, run_id, row["url"])  # type: ignore[attr-defined]
+                facts: PageFacts = _stored_facts(source, data, row["url"])
             else:
                 facts = PageFacts.from_dict(data)
-            facts.links = links_by_source.pop(row["url"], [])
+            facts.links = links
             yield row, facts
 
     def page_field(self, run_id: int, url: str, name: str) -> Any:
@@ -512,6 +605,22 @@ class Store:
                 if values[i] is not None:
                     values[i] = sys.intern(values[i])
             yield dict(zip(names, values))
+
+    def links_to(self, run_id: int, targets: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """The links of a run that point at ``targets``: target -> [{source, text, kind, context, tag}]
+        in crawl order.  Reads only those rows (by the (run_id, target) index), however large the run."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        wanted = list(dict.fromkeys(targets))
+        conn = self.db.conn
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            cur = conn.execute(
+                "select target, source, text, kind, context, tag from links where run_id = ? and target in "
+                f"({', '.join('?' * len(chunk))}) order by rowid", [run_id, *chunk])
+            for target, source, text, kind, context, tag in cur:
+                out.setdefault(target, []).append(
+                    {"source": source, "text": text, "kind": kind, "context": context, "tag": tag})
+        return out
 
     def count_pages(self, run_id: int) -> dict[str, int]:
         out = {}
