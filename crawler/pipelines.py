@@ -153,6 +153,7 @@ class StorePipeline:
             "traps_refused": sum(v for k, v in stats.items() if k.startswith("trap/refused/")),
             "head_fallbacks": int(stats.get("govaudit/head_fallback", 0)),
             "page_limit_reached": bool(stats.get("govaudit/page_limit_reached")),
+            "pages_read_in_child": int(stats.get("govaudit/pages_read_in_child", 0)),
         })
         spider = self.crawler.spider
         if spider is not None and getattr(spider, "traps", None):

@@ -61,6 +61,11 @@ GOVAUDIT_SOFT404_PROBE = True
 GOVAUDIT_ANNUAL_REPORT_MAXSIZE = 30 * 1024 * 1024
 GOVAUDIT_SEEN_CLASS = "crawler.frontier.MemorySeen"  # which URLs are claimed (shared set in distributed mode)
 
+# Speed ----------------------------------------------------------------------
+# Processes reading pages beside the crawl ("auto": 1 on a machine with two or more cores, else 0;
+# 0 reads pages in the crawling process).  See crawler/extract_pool.py.
+GOVAUDIT_EXTRACT_PROCESSES = "auto"
+
 # Store ----------------------------------------------------------------------
 GOVAUDIT_DB = "govaudit.db"
 GOVAUDIT_STORE_BATCH = 50  # items per write; each write is committed at once
@@ -73,6 +78,8 @@ GOVAUDIT_PROGRESS = True  # live line per site on a terminal; a summary log line
 GOVAUDIT_PROGRESS_INTERVAL = 60.0  # seconds between progress log lines when not on a terminal
 
 DOWNLOADER_MIDDLEWARES = {
+    # last to see a response: reads the page in a child process (GOVAUDIT_EXTRACT_PROCESSES)
+    "crawler.extract_pool.ReadPagesMiddleware": 50,
     # process_response runs from high to low: ours sees 429/503 before Scrapy's RetryMiddleware (550)
     "crawler.middlewares.RetryAfterMiddleware": 560,
     "crawler.conditional.ConditionalRequestsMiddleware": 595,

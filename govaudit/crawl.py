@@ -41,6 +41,7 @@ class CrawlOptions:
     log_file: str | None = None
     extra_settings: dict[str, Any] = field(default_factory=dict)
     conditional: bool = True  # If-None-Match / If-Modified-Since from the site's previous finished run
+    read_processes: int | None = None  # processes reading pages beside the crawl; None: by the machine's cores
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,6 +67,8 @@ class CrawlOptions:
             "LOG_LEVEL": self.log_level,
             "GOVAUDIT_CONDITIONAL": self.conditional,
         }
+        if self.read_processes is not None:
+            over["GOVAUDIT_EXTRACT_PROCESSES"] = max(0, self.read_processes)
         if self.delay <= 0:
             over["DOWNLOAD_DELAY_JITTER"] = 0
         if self.user_agent:

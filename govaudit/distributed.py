@@ -227,6 +227,8 @@ def worker_settings(url: str, ns: str, rid: int, options: CrawlOptions, *, worke
         "GOVAUDIT_DB": ":memory:",
         "GOVAUDIT_CONDITIONAL": False,
         "GOVAUDIT_RESUME": False,
+        # items travel to the collector as PageFacts JSON: pages are read in the worker process
+        "GOVAUDIT_EXTRACT_PROCESSES": 0,
         "GOVAUDIT_REDIS_POLL_SECONDS": poll,
         "REDIS_URL": url,
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",

@@ -187,6 +187,47 @@ def _facts_json(facts: PageFacts) -> str:
     return json.dumps(d, ensure_ascii=False, separators=(",", ":"), default=_json_default)
 
 
+@dataclasses.dataclass
+class PreparedFacts:
+    """A page's facts already in the store's format, made where the page was read (e.g. in an
+    extraction process, so only this small record crosses back): the facts JSON, the link rows
+    and the few fields the crawl itself and the ``pages`` table need."""
+
+    url: str
+    kind: str
+    title: str
+    published: str | None
+    column: str
+    facts_json: str
+    links: list[tuple[str, str, str, str, str]]  # (url, text, kind, context, tag) in page order
+    pagination: list[str]
+    record_count: int | None = None
+    list_items: int = 0  # how many list items the facts hold
+
+    @classmethod
+    def of(cls, facts: PageFacts) -> "PreparedFacts":
+        return cls(url=facts.url, kind=facts.kind, title=facts.title, published=facts.published,
+                   column=facts.column, facts_json=_facts_json(facts),
+                   links=[(ln.url, ln.text, ln.kind, ln.context, ln.tag) for ln in facts.links],
+                   pagination=list(facts.pagination), record_count=facts.record_count,
+                   list_items=len(facts.list_items))
+
+    def add_pagination(self, urls: list[str]) -> None:
+        """Further listing pages found after reading (e.g. Hanweb records behind dataproxy.jsp)."""
+        if not urls:
+            return
+        self.pagination.extend(urls)
+        data = json.loads(self.facts_json)
+        data["pagination"] = list(self.pagination)
+        self.facts_json = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    def facts(self) -> PageFacts:
+        """The PageFacts again (links included)."""
+        facts = PageFacts.from_dict(json.loads(self.facts_json))
+        facts.links = [Link(url=u, text=t, kind=k, context=c, tag=g) for u, t, k, c, g in self.links]
+        return facts
+
+
 class Store:
     def __init__(self, path: str | Path, *, timeout: float = 30.0):
         self.path = str(path)
@@ -421,7 +462,7 @@ class Store:
     def save_fetches(
         self,
         run_id: int,
-        items: Iterable[tuple[Fetch, PageFacts | None]],
+        items: Iterable[tuple[Fetch, PageFacts | PreparedFacts | None]],
         *,
         links: bool = True,
         revalidated: Collection[str] = (),
@@ -436,7 +477,12 @@ class Store:
             row["blocked"] = int(bool(row["blocked"]))
             row.update(run_id=run_id, fetched_at=now, kind=None, title=None, published=None,
                        column_name=None, facts=None, revalidated=int(fetch.url in revalidated))
-            if facts is not None:
+            if isinstance(facts, PreparedFacts):
+                row.update(kind=facts.kind, title=facts.title, published=facts.published, column_name=facts.column,
+                           facts=facts.facts_json)
+                if links:
+                    link_rows.extend((run_id, fetch.url, *ln) for ln in facts.links)
+            elif facts is not None:
                 row.update(kind=facts.kind, title=facts.title, published=facts.published, column_name=facts.column,
                            facts=_facts_json(facts))
                 if links:

@@ -27,11 +27,12 @@ from scrapy.utils.misc import load_object
 from twisted.internet import error as txerror
 from twisted.python.failure import Failure
 
+from crawler.extract_pool import read_page, rescope_links
 from crawler.traps import canonical_url
 from govaudit.extract import decode_body, extract
 from govaudit.annual import looks_like_report_title
-from govaudit.extract.links import is_attachment_url
 from govaudit.models import Fetch, PageFacts
+from govaudit.store import PreparedFacts
 
 logger = logging.getLogger(__name__)
 
@@ -310,49 +311,60 @@ class GovauditSpider(scrapy.Spider):
             blocked=bool(row.get("blocked")), depth=int(meta.get("depth", 0)), referer=meta.get("govaudit_referer"),
         )
 
+    def page_to_read(self, response: Response, meta: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
+        """Arguments of :func:`crawler.extract_pool.read_page` for a page this crawl reads, else None.
+
+        ``meta``: the request's meta (a downloader middleware sees the response before it is tied to it).
+        """
+        meta = response.meta if meta is None else meta
+        if meta.get("govaudit_role") != "page" or meta.get("govaudit_listing") or response.status >= 400 \
+                or response.status == 304:
+            return None
+        if not (self._is_html(response) and self.in_scope(response.url)):
+            return None
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1", "replace")
+        m = re.search(r"charset=([\w-]+)", ctype, re.I)
+        return (response.body, response.url, meta.get("govaudit_url") or response.url, m.group(1) if m else None,
+                tuple(sorted(self.scope_hosts)), tuple(self.scope_prefixes))
+
     def parse(self, response: Response) -> Iterator[Any]:
         cached = response.meta.get("govaudit_cached") if response.status == 304 else None
         if cached is not None:  # unchanged since the previous run: its stored facts stand
-            row, facts = cached
+            row, stored = cached
             fetch = self._revalidated_fetch(response, row, role="page")
-            yield {"type": "fetch", "fetch": fetch, "facts": facts, "revalidated": True}
-            if facts is not None and not fetch.blocked:
-                yield from self._follow(facts, fetch.depth, fetch.final_url or fetch.url)
+            yield {"type": "fetch", "fetch": fetch, "facts": stored, "revalidated": True}
+            if stored is not None and not fetch.blocked:
+                yield from self._follow(stored, fetch.depth, fetch.final_url or fetch.url)
             return
         fetch = self._fetch(response, role="page")
-        facts: PageFacts | None = None
-        hanweb: list[scrapy.Request] = []
-        if response.status < 400 and self._is_html(response) and self.in_scope(response.url):
-            header_charset = None
-            ctype = fetch.content_type
-            m = re.search(r"charset=([\w-]+)", ctype, re.I)
-            if m:
-                header_charset = m.group(1)
-            try:
-                facts = extract(response.body, response.url, header_charset=header_charset,
-                                internal_hosts={h.split(":")[0] for h in self.scope_hosts})
-            except Exception as exc:  # the fetch is still stored; one odd page must not stop the crawl
-                logger.warning("Could not read the page %s: %s", response.url, exc)
-                self.crawler.stats.inc_value("govaudit/extract_errors")
-                fetch.error_detail = f"extract failed: {type(exc).__name__}: {exc}"[:300]
-                facts = None
-            if facts is not None:
-                facts.url = fetch.url
-                self._rescope_links(facts)
-                hanweb = self._hanweb_more(response, facts)
+        # read in a child process already (crawler.extract_pool.ReadPagesMiddleware), or here
+        facts: PageFacts | PreparedFacts | None = response.meta.pop("govaudit_facts", None)
+        failed = response.meta.pop("govaudit_read_error", None)
+        if facts is None and failed is None:
+            args = self.page_to_read(response)
+            if args is not None:
+                try:
+                    facts = read_page(*args)
+                except Exception as exc:
+                    failed = f"{type(exc).__name__}: {exc}"
+        if failed is not None:  # the fetch is still stored; one odd page must not stop the crawl
+            logger.warning("Could not read the page %s: %s", response.url, failed)
+            self.crawler.stats.inc_value("govaudit/extract_errors")
+            fetch.error_detail = f"extract failed: {failed}"[:300]
+        hanweb = self._hanweb_more(response, facts) if facts is not None else []
         yield {"type": "fetch", "fetch": fetch, "facts": facts}
         if facts is None or fetch.blocked:
             return
         yield from hanweb
         yield from self._follow(facts, fetch.depth, response.url)
 
-    def _hanweb_more(self, response: Response, facts: PageFacts) -> list[scrapy.Request]:
+    def _hanweb_more(self, response: Response, facts: PageFacts | PreparedFacts) -> list[scrapy.Request]:
         """POST requests for the records a Hanweb jpage list keeps behind dataproxy.jsp.
 
         Their URLs are added to ``facts.pagination`` so the listing's pages stay one column.
         """
         total = facts.record_count or 0
-        shown = len(facts.list_items)
+        shown = facts.list_items if isinstance(facts, PreparedFacts) else len(facts.list_items)
         if not total or total <= shown or b"dataproxy.jsp" not in response.body:
             return []
         m = HANWEB_PROXY.search(response.text.replace("&amp;", "&"))
@@ -366,18 +378,23 @@ class GovauditSpider(scrapy.Spider):
         per = perpage.group(1) if perpage else "15"
         base = urljoin(response.url, m.group(1))
         out = []
+        more: list[str] = []
         for start in range(shown + 1, total + 1, HANWEB_GROUP):
             end = min(start + HANWEB_GROUP - 1, total)
             url = f"{base}?startrecord={start}&endrecord={end}&perpage={per}&columnid={form.get('columnid', '')}"
             if not self.in_scope(url) or self.pages_scheduled >= self.max_pages or self._claim(url) is None:
                 continue
             self.pages_scheduled += 1
-            facts.pagination.append(url)
+            more.append(url)
             out.append(scrapy.FormRequest(
                 url, formdata=form, callback=self.parse_hanweb_proxy, errback=self.errback, dont_filter=True,
                 priority=1, meta={"govaudit_role": "page", "govaudit_url": url, "govaudit_pagination": True,
                                   "govaudit_referer": response.url, "depth": int(response.meta.get("depth", 0)),
                                   "govaudit_listing": response.url}))
+        if isinstance(facts, PreparedFacts):
+            facts.add_pagination(more)
+        else:
+            facts.pagination.extend(more)
         return out
 
     def parse_hanweb_proxy(self, response: Response) -> Iterator[Any]:
@@ -393,33 +410,26 @@ class GovauditSpider(scrapy.Spider):
                             internal_hosts={h.split(":")[0] for h in self.scope_hosts})
             facts.url = fetch.url
             facts.kind = "listing"
-            self._rescope_links(facts)
+            rescope_links(facts, self.scope_hosts, tuple(self.scope_prefixes))
         yield {"type": "fetch", "fetch": fetch, "facts": facts}
         if facts is not None:
             yield from self._follow(facts, fetch.depth, response.url)
 
-    def _follow(self, facts: PageFacts, depth: int, referer: str) -> Iterator[scrapy.Request]:
+    def _follow(self, facts: PageFacts | PreparedFacts, depth: int, referer: str) -> Iterator[scrapy.Request]:
         """Requests for a page's pagination and links (those not claimed yet)."""
         for page_url in facts.pagination:
             if self.in_scope(page_url):
                 req = self._page_request(page_url, depth=depth, referer=referer, pagination=True, priority=1)
                 if req is not None:
                     yield req
-        for link in facts.links:
-            req = self._request_for_link(link.url, link.kind, link.text, depth=depth + 1, referer=referer)
+        if isinstance(facts, PreparedFacts):
+            links = ((u, k, t) for u, t, k, _c, _g in facts.links)
+        else:
+            links = ((ln.url, ln.kind, ln.text) for ln in facts.links)
+        for url, kind, text in links:
+            req = self._request_for_link(url, kind, text, depth=depth + 1, referer=referer)
             if req is not None:
                 yield req
-
-    def _rescope_links(self, facts: PageFacts) -> None:
-        """Scope is host:port (two local servers on one IP are two sites)."""
-        for link in facts.links:
-            if link.kind not in ("page", "attachment", "external") or not link.url.startswith(("http:", "https:")):
-                continue
-            internal = _host(link.url) in self.scope_hosts or any(link.url.startswith(p) for p in self.scope_prefixes)
-            if link.kind == "external" and internal:
-                link.kind = "attachment" if is_attachment_url(link.url) else "page"
-            elif link.kind != "external" and not internal and link.kind == "page":
-                link.kind = "external"
 
     def _request_for_link(self, url: str, kind: str, text: str, *, depth: int, referer: str) -> scrapy.Request | None:
         if kind == "page":

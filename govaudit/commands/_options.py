@@ -31,6 +31,9 @@ def add_crawl_options(p: argparse.ArgumentParser, *, delay: float = 0.5, concurr
     g.add_argument("--no-external", action="store_true", help="do not check links to other hosts")
     g.add_argument("--user-agent", default=None, help="User-Agent header to send")
     g.add_argument("--log-file", default=None, metavar="FILE", help="write the crawl log to FILE")
+    g.add_argument("--read-processes", type=int, default=None, metavar="N",
+                   help="processes reading pages beside the crawl (default: 1 on a machine with two or more "
+                        "cores, else 0; 0 reads pages in the crawling process)")
     g.add_argument("--full", action="store_true",
                    help="download every page again (default: conditional requests against the site's previous "
                         "finished run; unchanged pages answer 304 and their stored facts are reused)")
@@ -83,6 +86,11 @@ def add_site_options(p: argparse.ArgumentParser) -> None:
 
 
 def crawl_options(args: Any) -> CrawlOptions:
+    from ..errors import UserError
+
+    if getattr(args, "read_processes", None) is not None and args.read_processes < 0:
+        raise UserError(f"bad --read-processes {args.read_processes}: give 0 (read pages in the crawling "
+                        "process) or more")
     return CrawlOptions(
         per_host_concurrency=args.per_host_concurrency,
         delay=args.delay,
@@ -100,6 +108,7 @@ def crawl_options(args: Any) -> CrawlOptions:
         log_level="INFO" if getattr(args, "verbose", 0) else "WARNING",
         log_file=args.log_file,
         conditional=not getattr(args, "full", False),
+        read_processes=getattr(args, "read_processes", None),
     )
 
 
