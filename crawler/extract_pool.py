@@ -1,20 +1,24 @@
-"""Reading pages in a second process, so a crawl uses two cores.
+"""Reading pages in a child process, so a crawl uses two cores.
 
-Scrapy runs on one core; reading a page (``govaudit.extract``) is the largest
-part of its work.  :class:`ExtractPool` sends each page body to a child
-process, which reads it and returns a :class:`govaudit.store.PreparedFacts`
-(the facts JSON and link rows the store writes as they are), so what comes back
-is a few kilobytes of plain strings, not an object graph.
+Scrapy runs on one core, and reading a page (``govaudit.extract``) is the
+largest part of its work.  :class:`ReadPagesMiddleware` (a downloader
+middleware, last to see each response) sends every page the spider will read to
+a child process over an asyncio stream and waits for the answer without
+blocking the crawl; the child returns a :class:`govaudit.store.PreparedFacts`
+(the facts JSON and link rows the store writes as they are), so what crosses
+back is a few kilobytes of plain strings, not an object graph.  The spider's
+``parse`` finds the result in ``request.meta`` and reads the page itself when
+there is none.
 
 Configured by settings:
 
 ``GOVAUDIT_EXTRACT_PROCESSES``
-    child processes reading pages (default 1 on a machine with two or more
-    cores, else 0).  0 reads every page in the crawling process.
+    child processes reading pages (``"auto"``: 1 on a machine with two or more
+    cores, else 0; 0 disables the middleware).  ``govaudit audit --read-processes N``.
 
-Until the child has started (it imports lxml and the extractor), and for good
-if it dies, pages are read in the crawling process: the crawl never waits on
-the pool and never loses a page to it.
+Until a child has started (it imports lxml and the extractor: a fraction of a
+second), and for good once it dies, pages are read in the crawling process: the
+crawl never waits for a child and never loses a page to one.
 """
 
 from __future__ import annotations
@@ -148,7 +152,7 @@ class _Child:
             self.pending.clear()
 
     def start(self) -> None:
-        """Connect the stream (needs the running event loop)."""
+        """Connect the stream (in the running event loop, once the child has started)."""
         if self._writer is None and self._reader_task is None:
             asyncio.get_running_loop().create_task(self._connect())
 
@@ -181,24 +185,48 @@ class _Child:
             self.process.terminate()
 
 
+class _Shared:
+    """The reading children of this process, shared by every crawl it runs at once (``govaudit run``
+    crawls several sites in one process: they share the children instead of each starting its own)."""
+
+    children: list[_Child] = []
+    users = 0
+
+    @classmethod
+    def acquire(cls, processes: int) -> list[_Child]:
+        cls.users += 1
+        cls.children = [c for c in cls.children if not c.broken]
+        while len(cls.children) < processes:
+            try:
+                child = _Child()
+            except (OSError, ValueError) as exc:  # processes not allowed here: read in-process
+                logger.warning("pages are read in the crawling process (no reading process: %s)", exc)
+                break
+            child.start()
+            cls.children.append(child)
+        return cls.children
+
+    @classmethod
+    def release(cls) -> None:
+        cls.users = max(0, cls.users - 1)
+        if cls.users == 0:
+            for child in cls.children:
+                child.close()
+            cls.children = []
+
+
 class ReadPagesMiddleware:
     """Downloader middleware: reads each crawled page in a child process while the crawl goes on.
 
-    The result (or the reading error) is put in ``response.meta`` for the spider's ``parse``,
+    The result (or the reading error) is put in ``request.meta`` for the spider's ``parse``,
     which reads the page itself when it finds none there (no child yet, or reading disabled).
     """
 
     def __init__(self, crawler: Any, processes: int):
         self.crawler = crawler
+        self.processes = processes
         self.children: list[_Child] = []
-        self.in_child = 0
         self._turn = 0
-        for _ in range(max(0, processes)):
-            try:
-                self.children.append(_Child())
-            except (OSError, ValueError) as exc:  # processes not allowed here: read in-process
-                logger.warning("pages are read in the crawling process (no reading process: %s)", exc)
-                break
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "ReadPagesMiddleware":
@@ -216,15 +244,14 @@ class ReadPagesMiddleware:
         return mw
 
     def spider_opened(self, spider: Any = None) -> None:
-        for child in self.children:
-            child.start()
+        self.children = _Shared.acquire(self.processes)
 
     def spider_closed(self, spider: Any = None) -> None:
-        for child in self.children:
-            child.close()
+        self.children = []
+        _Shared.release()
 
     async def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
-        ready = [c for c in self.children if c.ready and not c.broken]
+        ready = [c for c in self.children[:self.processes] if c.ready and not c.broken]
         if not ready:
             return response
         spider = self.crawler.spider
@@ -235,7 +262,6 @@ class ReadPagesMiddleware:
         child = ready[self._turn % len(ready)]
         try:
             request.meta["govaudit_facts"] = await child.read(args)
-            self.in_child += 1
             self.crawler.stats.inc_value("govaudit/pages_read_in_child")
         except PageReadError as exc:
             request.meta["govaudit_read_error"] = str(exc)

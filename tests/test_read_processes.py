@@ -128,8 +128,10 @@ def test_pages_read_in_a_child_give_the_same_facts_links_and_findings(tmp_path: 
     assert ("GA101", f"{base}/xxgk/missing3.html") in findings("child")
 
 
-def _reading_child(parent: int) -> int | None:
-    """The pid of `parent`'s page-reading child (a multiprocessing spawn child), if running."""
+def _reading_children(parent: int) -> list[int]:
+    """The pids of `parent`'s page-reading children (multiprocessing spawn children, not the
+    resource tracker)."""
+    out = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -139,9 +141,14 @@ def _reading_child(parent: int) -> int | None:
         except OSError:
             continue
         ppid = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("PPid:")), None)
-        if ppid == parent and b"spawn_main" in cmdline:  # not the resource tracker
-            return int(entry)
-    return None
+        if ppid == parent and b"spawn_main" in cmdline:
+            out.append(int(entry))
+    return out
+
+
+def _reading_child(parent: int) -> int | None:
+    found = _reading_children(parent)
+    return found[0] if found else None
 
 
 def test_a_child_killed_mid_crawl_costs_no_page(tmp_path: Path) -> None:
@@ -180,3 +187,38 @@ def test_a_child_killed_mid_crawl_costs_no_page(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "k.db")
     failed = conn.execute("select count(*) from pages where error_detail like 'extract failed%'").fetchone()[0]
     assert failed == 0
+
+
+def test_sites_crawled_at_once_share_one_reading_child(tmp_path: Path) -> None:
+    seen: list[int] = []
+    proc: subprocess.Popen[str] | None = None
+
+    def count_children(hits: int) -> None:
+        if hits % 20 == 0 and proc is not None:
+            seen.append(sum(1 for _ in _reading_children(proc.pid)))
+
+    a = type("SiteA", (_Site,), {"hits": 0, "on_hit": staticmethod(count_children)})
+    b = type("SiteB", (_Site,), {"hits": 0, "on_hit": staticmethod(count_children)})
+    srv_a, srv_b = _serve(a), _serve(b)
+    try:
+        cfg = tmp_path / "sites.toml"
+        cfg.write_text(
+            "[defaults]\ndelay = 0\nper_host_concurrency = 2\ncheck_external = false\n"
+            f'[[sites]]\nname = "甲局"\nurl = "http://127.0.0.1:{srv_a.server_address[1]}/xxgk/index.html"\n'
+            f'[[sites]]\nname = "乙局"\nurl = "http://127.0.0.1:{srv_b.server_address[1]}/xxgk/index.html"\n',
+            encoding="utf-8")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "govaudit", "run", str(cfg), "--db", str(tmp_path / "c.db"), "--out",
+             str(tmp_path / "out"), "--as-of", "2026-11-22", "--read-processes", "1"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+        _, err = proc.communicate(timeout=180)
+    finally:
+        for srv in (srv_a, srv_b):
+            srv.shutdown()
+            srv.server_close()
+    assert proc.returncode == 0, err[-2000:]
+    assert seen and max(seen) == 1, seen  # one child for both sites, never one each
+    conn = sqlite3.connect(tmp_path / "c.db")
+    stats = [json.loads(s) for (s,) in conn.execute("select stats from runs order by id")]
+    assert len(stats) == 2 and all(s["pages_read_in_child"] > 0 for s in stats)
