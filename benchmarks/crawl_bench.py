@@ -4,7 +4,8 @@ Generates a TRS-style site (columns with paginated listings, articles, PDF
 attachments, links to an "external" host), serves it with nginx when it is
 installed (``apt-get install nginx-light``) or else a threaded Python server,
 audits it with ``govaudit audit --per-host-concurrency 32 --delay 0`` in a
-child process and prints URLs/s, CPU ms per URL and the child's peak RSS.
+child process and prints URLs/s, CPU ms per URL and peak RSS (the largest sum
+over that command's process tree, its page-reading child included).
 When ``linkchecker`` is installed in the same environment
 (``pip install linkchecker``; a benchmark-only tool, not a dependency of
 govaudit) it checks the same site with 32 threads for comparison.
