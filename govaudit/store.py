@@ -85,7 +85,9 @@ def _intern_strings(value: Any) -> Any:
     return value
 
 
-_KEPT_FIELDS = frozenset(f.name for f in dataclasses.fields(PageFacts)) - {"links"} - set(LAZY_FIELDS)
+#: PageFacts fields stored in the facts JSON (links have their own table), and those kept in memory by checks
+_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(PageFacts) if f.name != "links")
+_KEPT_FIELDS = frozenset(_FACT_FIELDS) - set(LAZY_FIELDS)
 
 
 def _stored_facts(source: tuple["Store", int], data: dict[str, Any], url: str) -> "StoredPageFacts":
@@ -174,14 +176,8 @@ def _json_default(o: Any) -> Any:
     raise TypeError(f"{type(o).__name__} is not JSON serialisable")
 
 
-_FACT_FIELDS: tuple[str, ...] = ()
-
-
 def _facts_json(facts: PageFacts) -> str:
     """PageFacts without its links as JSON (what ``facts.to_dict()`` gives, without deep-copying it)."""
-    global _FACT_FIELDS
-    if not _FACT_FIELDS:
-        _FACT_FIELDS = tuple(f.name for f in dataclasses.fields(PageFacts) if f.name != "links")
     d = {name: getattr(facts, name) for name in _FACT_FIELDS}
     d["list_items"] = [dict(li.__dict__) for li in facts.list_items]
     return json.dumps(d, ensure_ascii=False, separators=(",", ":"), default=_json_default)
@@ -220,12 +216,6 @@ class PreparedFacts:
         data = json.loads(self.facts_json)
         data["pagination"] = list(self.pagination)
         self.facts_json = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-    def facts(self) -> PageFacts:
-        """The PageFacts again (links included)."""
-        facts = PageFacts.from_dict(json.loads(self.facts_json))
-        facts.links = [Link(url=u, text=t, kind=k, context=c, tag=g) for u, t, k, c, g in self.links]
-        return facts
 
 
 class Store:
